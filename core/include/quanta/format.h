@@ -77,6 +77,22 @@ struct QuantizedPart {
     std::vector<uint8_t> bytes;  ///< the data, exactly as stored in the file
 };
 
+/// Part suffixes of the multi-part formats (docs/formats.md, "NF4 and INT8 inside GGUF").
+inline constexpr std::string_view kNf4CodesSuffix = ".nf4_codes";                 ///< I8 [ne0/2, rows]
+inline constexpr std::string_view kNf4AbsmaxSuffix = ".nf4_absmax";               ///< I8 [n_blocks]
+inline constexpr std::string_view kNf4NestedAbsmaxSuffix = ".nf4_nested_absmax";  ///< F32 [ceil(n_blocks/256)]
+inline constexpr std::string_view kNf4NestedOffsetSuffix = ".nf4_nested_offset";  ///< F32 [1]
+inline constexpr std::string_view kNf4NestedMapSuffix = ".nf4_nested_map";        ///< F32 [256]
+inline constexpr std::string_view kInt8CodesSuffix = ".int8";                     ///< I8 [ne0, rows]
+inline constexpr std::string_view kInt8ScaleSuffix = ".int8_scb";                 ///< F32 [rows]
+/// GGUF type ids of the plain part types.
+inline constexpr uint32_t kGgmlTypeF32 = 0;
+inline constexpr uint32_t kGgmlTypeI8 = 24;
+/// File-level metadata of files holding NF4/INT8 weights (written by the quantizer).
+inline constexpr std::string_view kQuantaFormatVersionKey = "quanta.format_version"; ///< UINT32, = 1
+inline constexpr uint32_t kQuantaFormatVersion = 1;
+inline constexpr std::string_view kQuantaInt8ThresholdKey = "quanta.int8.threshold"; ///< FLOAT32, default 6.0
+
 /// A read-only view of a part (e.g. memory-mapped from a GGUF file).
 struct PartView {
     std::string_view suffix;
@@ -94,6 +110,67 @@ Result<std::vector<QuantizedPart>> quantize_tensor_reference(Format format, cons
 /// Errors: Corrupt when a part is missing or its size disagrees with ne0 x n_rows.
 Result<void> dequantize_tensor_reference(Format format, std::span<const PartView> parts, int64_t ne0,
                                          int64_t n_rows, float* y);
+
+/// Reference dot product of one quantized row with f32 activations: dequantize_row_reference,
+/// then sum y[i] * x[i] in f32, sequentially in index order, no fused multiply-add. The expected
+/// value for the engine's fast dot kernels (which are held to a tolerance, not bit-exactness).
+/// Preconditions as for dequantize_row_reference.
+float dot_row_reference(Format format, const void* row, const float* x, int64_t n);
+
+// --- NF4 (bitsandbytes 4-bit NormalFloat with double quantization, FORMATS.md §9) ---------------
+// Blocks of 64 weights over the row-major flattened tensor; codes packed two per byte with the
+// EVEN element in the HIGH nibble; per-block absmax quantized to 8 bits ("double quantization")
+// in nested blocks of 256 with the signed dynamic map and an offset.
+
+inline constexpr int64_t kNf4BlockSize = 64;        ///< weights per absmax
+inline constexpr int64_t kNf4NestedBlockSize = 256; ///< absmax values per nested absmax
+
+/// The 16 NF4 values (§9.2), exact f32; code 7 is 0.0.
+std::span<const float, 16> nf4_values();
+/// The 15 f32 midpoints T[k] between NF4[k] and NF4[k+1] (§9.5).
+std::span<const float, 15> nf4_thresholds();
+/// Code of a scaled value s = x * (1/absmax): the number of thresholds strictly below s, so a
+/// tie goes to the lower code. NaN gives code 7 (callers only pass NaN for all-zero blocks).
+uint8_t nf4_code(float s);
+/// The signed 8-bit dynamic map of §9.7, built in f32 as described there (sorted, 256 values).
+std::span<const float, 256> nf4_dynamic_map();
+/// Index of the map entry nearest to t with the CUDA tie rule: on an exact f32 midpoint the even
+/// index wins. map must be sorted ascending (256 values). Values outside the map's range clamp.
+uint8_t dynamic_map_nearest(std::span<const float, 256> map, float t);
+
+/// Single-level NF4 of n weights (n > 0; the last block may be short; an odd n pads the last low
+/// nibble with code 7). packed: (n + 1) / 2 bytes; absmax: ceil(n / 64) floats. An all-zero
+/// block gets absmax 0 and code 7 everywhere (the PyTorch/CPU choice, §9.5).
+void nf4_quantize_reference(const float* x, int64_t n, uint8_t* packed, float* absmax);
+/// w[i] = NF4[code(i)] * absmax[i / 64] (§9.4). Codes are always taken from the built-in table.
+void nf4_dequantize_reference(const uint8_t* packed, const float* absmax, int64_t n, float* y);
+
+/// The double-quantized form of an absmax vector (§9.6).
+struct Nf4DoubleQuant {
+    std::vector<uint8_t> qabsmax;     ///< one code per block, index into nested_map
+    std::vector<float> nested_absmax; ///< one per 256 blocks: max |absmax - offset|
+    float nested_offset = 0.0f;       ///< mean of absmax (double accumulation, rounded to f32)
+    std::vector<float> nested_map;    ///< the 256-entry map used (nf4_dynamic_map())
+};
+/// Precondition: absmax is not empty. A nested block whose values all equal the offset has
+/// nested_absmax 0; its codes are 127 (the map's 0.0), so it decodes to exactly the offset.
+Nf4DoubleQuant nf4_double_quantize(std::span<const float> absmax);
+/// scale[b] = f32(f32(map[qabsmax[b]] * nested_absmax[b / 256]) + nested_offset) for
+/// b < qabsmax.size(). nested_absmax must hold ceil(size / 256) values, map 256.
+void nf4_double_dequantize(std::span<const uint8_t> qabsmax, std::span<const float> nested_absmax,
+                           float nested_offset, std::span<const float> map, float* absmax);
+
+// --- INT8 (bitsandbytes LLM.int8() weights, FORMATS.md §10.1) -----------------------------------
+
+/// 1/127 as bitsandbytes' f32 constant, used to dequantize: w = f32(CB * SCB) * kInt8InvScale.
+inline constexpr float kInt8InvScale = 7.874015718698502e-3f;
+
+/// Quantize one row of n weights: Wh = fp16(w) (as f32), SCB = max |Wh|,
+/// CB = round_half_even(Wh * f32(127 / SCB)). An all-zero row gives SCB 0 and codes 0.
+/// Inputs must be finite; values beyond the fp16 range become +-inf in Wh (as in bitsandbytes).
+void int8_quantize_row_reference(const float* w, int64_t n, int8_t* cb, float* scb);
+/// y[i] = f32(CB[i] * SCB) * kInt8InvScale.
+void int8_dequantize_row_reference(const int8_t* cb, float scb, int64_t n, float* y);
 
 // --- scalar conversions (FORMATS.md §1) ---------------------------------------------------------
 float fp16_to_f32(uint16_t h);

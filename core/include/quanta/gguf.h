@@ -37,7 +37,8 @@ enum class GgufType : uint32_t {
 const char* gguf_type_name(GgufType type);
 
 /// One metadata value. Scalars and arrays keep their exact GGUF type so that a file read and
-/// written again is byte-identical. Accessors convert between widths with range checks and
+/// written again is byte-identical (one exception: a float32 signalling NaN comes back quiet,
+/// since values are held as double). Accessors convert between widths with range checks and
 /// return nullopt when the value is of another kind or does not fit.
 class GgufValue {
 public:
@@ -62,6 +63,9 @@ public:
     static GgufValue f32_array(std::vector<float> v);
     static GgufValue i32_array(std::vector<int32_t> v);
     static GgufValue u32_array(std::vector<uint32_t> v);
+    static GgufValue u64_array(std::vector<uint64_t> v);
+    static GgufValue f64_array(std::vector<double> v);
+    static GgufValue bool_array(std::vector<bool> v);
     /// A numeric array of any element type (not String/Array/Bool); values must fit the type.
     static GgufValue int_array(GgufType elem_type, std::vector<int64_t> v);
 
@@ -121,9 +125,24 @@ struct GgufTensorInfo {
 
 class GgufFile {
 public:
-    /// Memory-map and validate a file. Errors: NotFound, Io, and the parse errors above.
+    /// Memory-map and validate a file. Errors: NotFound, Io, and those of parse(), with the path
+    /// prefixed to the message.
     static Result<GgufFile> open(const std::filesystem::path& path);
     /// Validate a buffer in memory without copying it; the caller keeps `bytes` alive.
+    /// Errors (the message names the field and its byte offset):
+    ///   BadMagic            the first bytes are not "GGUF"
+    ///   UnsupportedVersion  version other than 2 or 3 (1 is obsolete; 0x03000000 = big-endian)
+    ///   Truncated           a field, string, the data padding or a tensor's data ends past EOF
+    ///   Corrupt             a count larger than the remaining bytes could hold, an empty or
+    ///                       duplicate key or tensor name, a tensor name over 63 bytes, n_dims
+    ///                       not in 1..4, a negative dim, an element count over INT64_MAX,
+    ///                       ne[0] not a multiple of the block size, a misaligned or out-of-file
+    ///                       data offset, a bool byte other than 0/1, general.alignment that is
+    ///                       not a uint32 power of two
+    ///   UnknownType         metadata value type >= 13, an unknown or removed ggml type id
+    ///   Unsupported         nested arrays (allowed by the spec, rejected like llama.cpp does)
+    /// Tensor data may overlap or leave gaps (only writers must use the tight layout), and bytes
+    /// after the last tensor are ignored. Memory use is bounded by a small multiple of the input.
     static Result<GgufFile> parse(std::span<const uint8_t> bytes);
 
     GgufFile(GgufFile&&) noexcept;
@@ -132,7 +151,9 @@ public:
 
     uint32_t version() const { return m_version; }
     uint32_t alignment() const { return m_alignment; }
-    uint64_t data_offset() const { return m_data_offset; }   ///< absolute byte offset of the data section
+    /// Absolute byte offset of the data section (a multiple of alignment(); for a file without
+    /// tensors that stops before its padding, the file size).
+    uint64_t data_offset() const { return m_data_offset; }
     uint64_t file_size() const { return m_bytes.size(); }
     std::span<const uint8_t> bytes() const { return m_bytes; }
 
@@ -152,6 +173,7 @@ private:
     std::vector<GgufKeyValue> m_metadata;
     std::vector<GgufTensorInfo> m_tensors;
     friend class GgufParser;
+    friend class GgufWriter;   // reads the identity of the mapped file (see GgufWriter::begin)
 };
 
 class GgufWriter {
@@ -172,15 +194,25 @@ public:
     Result<void> add_tensor(std::string name, uint32_t ggml_type, std::span<const int64_t> ne);
 
     /// Open `path.tmp-XXXX` next to `path` and write the header. No tensor may be added afterwards.
+    /// Errors: InvalidArgument when `path` is a file whose metadata was copied with
+    /// copy_metadata() (the input of a quantizer), an empty key, or a bad general.alignment
+    /// (not a uint32 power of two; it sets the alignment of the file written, default 32); Io.
     Result<void> begin(const std::filesystem::path& path);
-    /// Write the data of the next declared tensor; its size must equal the tensor's byte size.
-    /// May be called in several pieces for one tensor (size checked when the next one starts).
+    /// Write (part of) the data of the next declared tensor. A tensor may arrive in several
+    /// pieces, but one call never spans two tensors: InvalidArgument if `bytes` is longer than
+    /// what the current tensor still lacks. Padding is written automatically.
     Result<void> write_data(std::span<const uint8_t> bytes);
-    /// Pad, flush, fsync, and rename the temporary file over `path`. Errors: Io (disk full...).
+    /// Pad, flush, fsync, and rename the temporary file over `path`. Errors: InvalidArgument when
+    /// a tensor's data is incomplete or the metadata was changed after begin(); Io (disk full...).
     Result<void> finish();
 
     /// Convenience: begin + write every tensor's data from `data` (in order) + finish.
     Result<void> write_file(const std::filesystem::path& path, std::span<const std::span<const uint8_t>> data);
+
+    /// The whole file in memory instead of on disk (small files: tests, fuzzing, tools): the same
+    /// bytes write_file would write. Changes no state; callable before, during or after a file
+    /// write. Errors as for begin/write_file, except Io.
+    Result<std::vector<uint8_t>> serialize(std::span<const std::span<const uint8_t>> data);
 
 private:
     struct Impl;

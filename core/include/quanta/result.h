@@ -96,3 +96,15 @@ inline Error make_error(ErrorCode code, std::string message) { return Error{code
         if (!quanta_try_result_.ok())                    \
             return quanta_try_result_.take_error();      \
     } while (0)
+
+#define QUANTA_CONCAT_INNER_(a, b) a##b
+#define QUANTA_CONCAT_(a, b) QUANTA_CONCAT_INNER_(a, b)
+#define QUANTA_TRY_ASSIGN_IMPL_(tmp, lhs, expr)  \
+    auto tmp = (expr);                           \
+    if (!tmp.ok())                               \
+        return tmp.take_error();                 \
+    lhs = std::move(tmp).value()
+
+/// `QUANTA_TRY_ASSIGN(auto x, f());` / `QUANTA_TRY_ASSIGN(x, f());`: assign the value of a Result
+/// or return its Error from the enclosing function.
+#define QUANTA_TRY_ASSIGN(lhs, expr) QUANTA_TRY_ASSIGN_IMPL_(QUANTA_CONCAT_(quanta_try_value_, __LINE__), lhs, expr)

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+// One accessor per command; each lives in its own cmd_<name>.cpp. main.cpp lists them.
+#pragma once
+
+#include "cli.h"
+
+namespace quanta::cli {
+
+const CommandSpec& inspect_command();
+const CommandSpec& run_command();
+const CommandSpec& chat_command();
+const CommandSpec& tokenize_command();
+const CommandSpec& bench_command();
+const CommandSpec& devices_command();
+
+} // namespace quanta::cli

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+#include "engine_setup.h"
+
+#include "quanta/gguf.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace quanta::cli {
+
+std::vector<OptionSpec> engine_options() {
+    return {
+        {"--model", "FILE", "GGUF model to load", "-m"},
+        {"--threads", "N", "CPU threads (default: all hardware threads)", "-t"},
+        {"--backend", "NAME", "Device to run on (see 'quanta-cli devices'; default: cpu)"},
+        {"--ctx-size", "N", "Context size in tokens (default: min(trained context, 4096))", "-c"},
+    };
+}
+
+std::vector<OptionSpec> sampling_options() {
+    return {
+        {"--temp", "T", "Temperature; 0 is greedy (default 0.8)"},
+        {"--top-k", "K", "Keep the K most likely tokens; 0 keeps all (default 40)"},
+        {"--top-p", "P", "Nucleus sampling threshold (default 0.95)"},
+        {"--min-p", "P", "Drop tokens below P x the top probability (default 0.05)"},
+        {"--repeat-penalty", "X", "Penalty for repeating recent tokens; 1 is off (default 1.0)"},
+        {"--repeat-last-n", "N", "Tokens the repeat penalty looks back over (default 64)"},
+        {"--seed", "N", "Random seed (default: from the clock)"},
+    };
+}
+
+std::vector<OptionSpec> concat(std::vector<OptionSpec> a, const std::vector<OptionSpec>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+Result<Engine> load_engine(const ParsedArgs& args, bool quiet) {
+    const auto model_path = args.value("--model");
+    if (!model_path)
+        return Error{ErrorCode::InvalidArgument, "missing --model FILE"};
+    QUANTA_TRY_ASSIGN(auto threads, args.int_value("--threads", 1, 1024));
+    backend::BackendOptions backend_options;
+    backend_options.cpu_threads = static_cast<int>(threads.value_or(0));
+
+    Engine engine;
+    engine.backends = backend::available_backends(backend_options);
+    const std::string wanted = args.value("--backend").value_or("cpu");
+    std::string known;
+    for (auto& b : engine.backends) {
+        for (backend::Device* d : b->devices()) {
+            const std::string name = d->info().name;
+            known += (known.empty() ? "" : ", ") + name;
+            if (name == wanted || (b->name() == wanted && engine.device == nullptr))
+                engine.device = d;
+        }
+    }
+    if (engine.device == nullptr)
+        return Error{ErrorCode::NotFound, "no device '" + wanted + "' (available: " + known + ")"};
+
+    const auto t0 = std::chrono::steady_clock::now();
+    QUANTA_TRY_ASSIGN(engine.model, Model::load(*model_path, *engine.device));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!quiet) {
+        const ModelConfig& c = engine.model->config();
+        const backend::DeviceInfo info = engine.device->info();
+        std::fprintf(stderr, "quanta-cli: loaded %s (%s %s, %lld layers, %s) on %s (%d threads) in %.2f s\n",
+                     printable(model_path->c_str()).c_str(), c.architecture.c_str(),
+                     engine.model->type_name().c_str(), static_cast<long long>(c.n_layer),
+                     printable(std::to_string(engine.model->weight_bytes() >> 20) + " MiB").c_str(),
+                     info.name.c_str(), info.threads, seconds);
+    }
+    return engine;
+}
+
+Result<SessionOptions> session_options(const ParsedArgs& args) {
+    SessionOptions o;
+    QUANTA_TRY_ASSIGN(auto ctx, args.int_value("--ctx-size", 1, int64_t{1} << 24));
+    o.n_ctx = ctx.value_or(0);
+    return o;
+}
+
+Result<SamplerParams> sampling_params(const ParsedArgs& args) {
+    SamplerParams p;
+    QUANTA_TRY_ASSIGN(auto temp, args.float_value("--temp", 0.0, 100.0));
+    QUANTA_TRY_ASSIGN(auto top_k, args.int_value("--top-k", 0, int64_t{1} << 30));
+    QUANTA_TRY_ASSIGN(auto top_p, args.float_value("--top-p", 0.0, 1.0));
+    QUANTA_TRY_ASSIGN(auto min_p, args.float_value("--min-p", 0.0, 1.0));
+    QUANTA_TRY_ASSIGN(auto repeat, args.float_value("--repeat-penalty", 0.01, 100.0));
+    QUANTA_TRY_ASSIGN(auto last_n, args.int_value("--repeat-last-n", 0, int64_t{1} << 20));
+    QUANTA_TRY_ASSIGN(auto seed, args.int_value("--seed", 0, INT64_MAX));
+    if (temp)
+        p.temperature = static_cast<float>(*temp);
+    if (top_k)
+        p.top_k = static_cast<int32_t>(*top_k);
+    if (top_p)
+        p.top_p = static_cast<float>(*top_p);
+    if (min_p)
+        p.min_p = static_cast<float>(*min_p);
+    if (repeat)
+        p.repeat_penalty = static_cast<float>(*repeat);
+    if (last_n)
+        p.repeat_last_n = static_cast<int32_t>(*last_n);
+    p.seed = seed ? static_cast<uint64_t>(*seed)
+                  : static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    return p;
+}
+
+Result<std::vector<int32_t>> chat_prompt(const Model& model, const std::vector<ChatMessage>& messages) {
+    QUANTA_TRY_ASSIGN(auto tmpl, chat_template_from_gguf(model.file()));
+    QUANTA_TRY_ASSIGN(auto text, tmpl.tmpl.render(messages, /*add_generation_prompt=*/true, tmpl.bos_token,
+                                                  tmpl.eos_token));
+    // The template writes BOS itself when the model wants one; do not add a second.
+    EncodeOptions options;
+    options.parse_special = true;
+    options.add_special = !(model.tokenizer().add_bos() && text.starts_with(tmpl.bos_token) && !tmpl.bos_token.empty());
+    return model.tokenizer().encode(text, options);
+}
+
+} // namespace quanta::cli
