@@ -12,5 +12,6 @@ const CommandSpec& chat_command();
 const CommandSpec& tokenize_command();
 const CommandSpec& bench_command();
 const CommandSpec& devices_command();
+const CommandSpec& synth_command();
 
 } // namespace quanta::cli
