@@ -205,3 +205,41 @@ TEST(Context, EnvironmentSelectsIsa) {
 
 } // namespace
 } // namespace quanta::cpu::test
+
+namespace quanta::cpu {
+namespace {
+
+using namespace test;
+
+// matmul_group (Q/K/V, gate/up fused) must equal one matmul per weight, bit for bit, also when
+// the members mix formats or cannot share activations (then it falls back to separate calls).
+TEST(MatmulGroup, EqualsSeparateMatmulsBitForBit) {
+    const int64_t k = 576, t = 5;
+    const std::vector<float> x = random_floats(static_cast<size_t>(k * t), 3);
+    for (Isa isa : {Isa::Scalar, best_isa()}) {
+        Context ctx(2, isa);
+        const TestWeight a = make_weight(Format::Q4_1, k, 576, 1), b = make_weight(Format::Q8_0, k, 192, 2),
+                         c = make_weight(Format::F16, k, 37, 4);
+        const Weight* ws[3] = {&a.w, &b.w, &c.w};
+        std::vector<float> y[3], z[3];
+        float* ys[3];
+        for (int i = 0; i < 3; ++i) {
+            y[i].assign(static_cast<size_t>(ws[i]->n * t), 0.0f);
+            z[i].assign(y[i].size(), 1.0f);
+            ys[i] = y[i].data();
+            matmul(ctx, *ws[i], x.data(), t, z[i].data());
+        }
+        matmul_group(ctx, std::span<const Weight* const>(ws, 2), x.data(), t, std::span<float* const>(ys, 2));
+        matmul_group(ctx, std::span<const Weight* const>(ws + 2, 1), x.data(), t, std::span<float* const>(ys + 2, 1));
+        for (int i = 0; i < 3; ++i)
+            EXPECT_EQ(y[i], z[i]) << "member " << i << " on " << isa_name(isa);
+        const Weight* mixed[2] = {&a.w, &c.w}; // Q8 activations and f32 activations: no sharing
+        float* mixed_out[2] = {y[0].data(), y[2].data()};
+        matmul_group(ctx, mixed, x.data(), t, mixed_out);
+        EXPECT_EQ(y[0], z[0]);
+        EXPECT_EQ(y[2], z[2]);
+    }
+}
+
+} // namespace
+} // namespace quanta::cpu

@@ -86,6 +86,18 @@ public:
     void matmul(const backend::DeviceWeight& w, View x, int64_t n_tokens, View y) override {
         cpu::matmul(m_ctx, weight_of(w), f32(x), n_tokens, f32(y));
     }
+    void matmul_group(std::span<const backend::DeviceWeight* const> ws, View x, int64_t n_tokens,
+                      std::span<const View> ys) override {
+        const Weight* weights[8];
+        float* outputs[8];
+        QUANTA_ASSERT(ws.size() <= 8 && ws.size() == ys.size());
+        for (size_t i = 0; i < ws.size(); ++i) {
+            weights[i] = &weight_of(*ws[i]);
+            outputs[i] = f32(ys[i]);
+        }
+        cpu::matmul_group(m_ctx, std::span<const Weight* const>(weights, ws.size()), f32(x), n_tokens,
+                          std::span<float* const>(outputs, ws.size()));
+    }
     void rms_norm(View x, const backend::DeviceWeight& weight, int64_t n_tokens, int64_t n, float eps,
                   View y) override {
         cpu::rms_norm(m_ctx, f32(x), f32_weight(weight), n_tokens, n, eps, f32(y));

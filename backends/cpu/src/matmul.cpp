@@ -4,6 +4,7 @@
 #include "matmul_internal.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace quanta::cpu {
 
@@ -32,6 +33,103 @@ KernelEntry avx2_kernel(Format format) {
 
 } // namespace detail
 
+namespace {
+
+/// Quantizes x for `entry` (or passes it through) into the context's scratch memory.
+const void* prepare_activations(Context& ctx, const KernelEntry& entry, bool avx2, int64_t k, const float* x,
+                                int64_t n_tokens, size_t& act_stride) {
+    act_stride = static_cast<size_t>(k) * sizeof(float);
+    if (entry.act != ActKind::Q8)
+        return x;
+    QUANTA_ASSERT(k % 32 == 0);
+    const int64_t nb = k / 32;
+    auto* q = static_cast<ActQ8*>(ctx.scratch(static_cast<size_t>(n_tokens * nb) * sizeof(ActQ8)));
+    auto quantize = avx2 ? quantize_act_q8_avx2 : quantize_act_q8_scalar;
+    // A few tokens take well under a microsecond: not worth a dispatch.
+    if (n_tokens <= kMaxTokTile) {
+        for (int64_t t = 0; t < n_tokens; ++t)
+            quantize(x + t * k, k, q + t * nb);
+    } else {
+        ctx.pool().parallel_for(n_tokens, 8, [&](int64_t t0, int64_t t1, int) {
+            for (int64_t t = t0; t < t1; ++t)
+                quantize(x + t * k, k, q + t * nb);
+        });
+    }
+    act_stride = static_cast<size_t>(nb) * sizeof(ActQ8);
+    return q;
+}
+
+struct GroupMember {
+    const Weight* w;
+    float* y;
+    int64_t rows;       // rows per chunk
+    int64_t first_chunk;
+};
+
+} // namespace
+
+void matmul_group(Context& ctx, std::span<const Weight* const> ws, const float* x, int64_t n_tokens,
+                  std::span<float* const> ys) {
+    QUANTA_ASSERT(ws.size() == ys.size());
+    if (n_tokens <= 0 || ws.empty())
+        return;
+    const bool avx2 = ctx.isa() == Isa::Avx2;
+    const int64_t k = ws[0]->k;
+    const KernelEntry first = avx2 ? avx2_kernel(ws[0]->format) : scalar_kernel(ws[0]->format);
+    bool shared = first.kernel != nullptr;
+    for (const Weight* w : ws) {
+        const KernelEntry e = avx2 ? avx2_kernel(w->format) : scalar_kernel(w->format);
+        shared = shared && w->format != Format::INT8 && w->k == k && e.kernel != nullptr && e.act == first.act &&
+                 w->n > 0;
+    }
+    if (!shared) { // different inputs or kinds: one matmul each
+        for (size_t i = 0; i < ws.size(); ++i)
+            matmul(ctx, *ws[i], x, n_tokens, ys[i]);
+        return;
+    }
+    size_t act_stride = 0;
+    const void* act = prepare_activations(ctx, first, avx2, k, x, n_tokens, act_stride);
+
+    // Row chunks: small enough that every thread gets several (dynamic balancing against other
+    // processes on the machine), large enough that prefill reuses the chunk's weights from L1/L2
+    // across all token tiles. All members' chunks go into one parallel_for: one dispatch for
+    // Q, K and V (or gate and up), and no thread idles between them.
+    const int64_t n_threads = ctx.n_threads();
+    std::vector<GroupMember> members;
+    int64_t n_chunks = 0;
+    for (size_t i = 0; i < ws.size(); ++i) {
+        int64_t rows = std::clamp<int64_t>(ws[i]->n / (n_threads * 8), 4, 64);
+        rows = (rows + 3) / 4 * 4;
+        members.push_back({ws[i], ys[i], rows, n_chunks});
+        n_chunks += (ws[i]->n + rows - 1) / rows;
+    }
+    ctx.pool().parallel_for(n_chunks, 1, [&](int64_t c0, int64_t c1, int) {
+        for (int64_t c = c0; c < c1; ++c) {
+            size_t m = members.size() - 1;
+            while (members[m].first_chunk > c)
+                --m;
+            const GroupMember& g = members[m];
+            const Weight& w = *g.w;
+            const KernelEntry entry = avx2 ? avx2_kernel(w.format) : scalar_kernel(w.format);
+            const size_t w_stride = main_row_bytes(w);
+            TileArgs a{};
+            a.w = &w;
+            a.row0 = (c - g.first_chunk) * g.rows;
+            a.n_rows = std::min(g.rows, w.n - a.row0);
+            a.w_rows = static_cast<const uint8_t*>(w.data) + a.row0 * w_stride;
+            a.w_stride = w_stride;
+            a.act_stride = act_stride;
+            a.y_stride = static_cast<size_t>(w.n);
+            for (int64_t t0 = 0; t0 < n_tokens; t0 += kMaxTokTile) {
+                a.n_tok = static_cast<int>(std::min<int64_t>(kMaxTokTile, n_tokens - t0));
+                a.act = static_cast<const uint8_t*>(act) + t0 * act_stride;
+                a.y = g.y + t0 * w.n + a.row0;
+                entry.kernel(a);
+            }
+        }
+    });
+}
+
 void matmul(Context& ctx, const Weight& w, const float* x, int64_t n_tokens, float* y) {
     if (n_tokens <= 0 || w.n <= 0)
         return;
@@ -39,60 +137,10 @@ void matmul(Context& ctx, const Weight& w, const float* x, int64_t n_tokens, flo
         matmul_int8(ctx, w, x, n_tokens, y);
         return;
     }
-    const bool avx2 = ctx.isa() == Isa::Avx2;
-    const KernelEntry entry = avx2 ? avx2_kernel(w.format) : scalar_kernel(w.format);
-    QUANTA_ASSERT(entry.kernel != nullptr);
     QUANTA_ASSERT(w.k % format_traits(w.format).block_elements == 0);
-
-    const void* act = x;
-    size_t act_stride = static_cast<size_t>(w.k) * sizeof(float);
-    if (entry.act == ActKind::Q8) {
-        QUANTA_ASSERT(w.k % 32 == 0);
-        const int64_t nb = w.k / 32;
-        auto* q = static_cast<ActQ8*>(ctx.scratch(static_cast<size_t>(n_tokens * nb) * sizeof(ActQ8)));
-        auto quantize = avx2 ? quantize_act_q8_avx2 : quantize_act_q8_scalar;
-        // A few tokens take well under a microsecond: not worth a dispatch.
-        if (n_tokens <= kMaxTokTile) {
-            for (int64_t t = 0; t < n_tokens; ++t)
-                quantize(x + t * w.k, w.k, q + t * nb);
-        } else {
-            ctx.pool().parallel_for(n_tokens, 8, [&](int64_t t0, int64_t t1, int) {
-                for (int64_t t = t0; t < t1; ++t)
-                    quantize(x + t * w.k, w.k, q + t * nb);
-            });
-        }
-        act = q;
-        act_stride = static_cast<size_t>(nb) * sizeof(ActQ8);
-    }
-
-    const size_t w_stride = main_row_bytes(w);
-    const auto* w_base = static_cast<const uint8_t*>(w.data);
-    // Row chunks: small enough that every thread gets several (dynamic balancing against other
-    // processes on the machine), large enough that prefill reuses the chunk's weights from L1/L2
-    // across all token tiles.
-    const int64_t n_threads = ctx.n_threads();
-    int64_t rows = std::clamp<int64_t>(w.n / (n_threads * 8), 4, 64);
-    rows = (rows + 3) / 4 * 4;
-    const int64_t n_chunks = (w.n + rows - 1) / rows;
-
-    ctx.pool().parallel_for(n_chunks, 1, [&](int64_t c0, int64_t c1, int) {
-        for (int64_t c = c0; c < c1; ++c) {
-            TileArgs a{};
-            a.w = &w;
-            a.row0 = c * rows;
-            a.n_rows = std::min(rows, w.n - a.row0);
-            a.w_rows = w_base + a.row0 * w_stride;
-            a.w_stride = w_stride;
-            a.act_stride = act_stride;
-            a.y_stride = static_cast<size_t>(w.n);
-            for (int64_t t0 = 0; t0 < n_tokens; t0 += kMaxTokTile) {
-                a.n_tok = static_cast<int>(std::min<int64_t>(kMaxTokTile, n_tokens - t0));
-                a.act = static_cast<const uint8_t*>(act) + t0 * act_stride;
-                a.y = y + t0 * w.n + a.row0;
-                entry.kernel(a);
-            }
-        }
-    });
+    const Weight* ws[1] = {&w};
+    float* ys[1] = {y};
+    matmul_group(ctx, ws, x, n_tokens, ys);
 }
 
 } // namespace quanta::cpu

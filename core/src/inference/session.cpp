@@ -74,9 +74,9 @@ Result<void> Session::Impl::forward(std::span<const int32_t> ids, int64_t pos0, 
         const View vc = view(v_cache).at_f16(layer_offset);
 
         ex.rms_norm(view(x), *L.attn_norm, T, d, c.rms_eps, view(h));
-        ex.matmul(*L.wq, view(h), T, view(q));
-        ex.matmul(*L.wk, view(h), T, view(k));
-        ex.matmul(*L.wv, view(h), T, view(v));
+        const DeviceWeight* qkv[3] = {L.wq, L.wk, L.wv};
+        const View qkv_out[3] = {view(q), view(k), view(v)};
+        ex.matmul_group(qkv, view(h), T, qkv_out);
         if (L.bq != nullptr) {
             ex.add_rows(view(q), *L.bq, T, q_width);
             ex.add_rows(view(k), *L.bk, T, kv_width);
@@ -91,8 +91,9 @@ Result<void> Session::Impl::forward(std::span<const int32_t> ids, int64_t pos0, 
         ex.add(view(x), view(h), T * d, view(x));
 
         ex.rms_norm(view(x), *L.ffn_norm, T, d, c.rms_eps, view(h));
-        ex.matmul(*L.w_gate, view(h), T, view(gate));
-        ex.matmul(*L.w_up, view(h), T, view(up));
+        const DeviceWeight* gate_up[2] = {L.w_gate, L.w_up};
+        const View gate_up_out[2] = {view(gate), view(up)};
+        ex.matmul_group(gate_up, view(h), T, gate_up_out);
         ex.silu_mul(view(gate), view(up), T * c.n_ff, view(gate));
         ex.matmul(*L.w_down, view(gate), T, view(h));
         ex.add(view(x), view(h), T * d, view(x));

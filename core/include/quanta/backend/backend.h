@@ -109,6 +109,13 @@ public:
     virtual void get_rows(const DeviceWeight& w, std::span<const int32_t> ids, View out) = 0;
     /// y[t] = W x[t] for t < n_tokens. x: [n_tokens][w.k()], y: [n_tokens][w.n()].
     virtual void matmul(const DeviceWeight& w, View x, int64_t n_tokens, View y) = 0;
+    /// ys[i] = ws[i] x for each i: one input, several weights (Q/K/V, gate/up). A backend may fuse
+    /// them (one activation pass, one dispatch); the default runs matmul() for each.
+    virtual void matmul_group(std::span<const DeviceWeight* const> ws, View x, int64_t n_tokens,
+                              std::span<const View> ys) {
+        for (size_t i = 0; i < ws.size(); ++i)
+            matmul(*ws[i], x, n_tokens, ys[i]);
+    }
     /// y[t] = x[t] / rms(x[t]) * weight (weight: F32 [n]).
     virtual void rms_norm(View x, const DeviceWeight& weight, int64_t n_tokens, int64_t n, float eps, View y) = 0;
     /// Rotary embedding in place on x: [n_tokens][n_heads][head_dim] at positions pos0, pos0 + 1, ...

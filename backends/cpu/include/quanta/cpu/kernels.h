@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace quanta::cpu {
@@ -96,6 +97,11 @@ struct Weight {
 /// LLM.int8() (FORMATS.md §10.2) in f32 arithmetic (no fp16 rounding of inputs or outputs).
 /// Prefill (n_tokens > 1) tiles over tokens so each weight block is decoded once per tile.
 void matmul(Context& ctx, const Weight& w, const float* x, int64_t n_tokens, float* y);
+
+/// Several matmuls of the same input (Q, K, V; gate, up) as one: the activations are quantized
+/// once and all row chunks share one dispatch. Equal to one matmul() per weight.
+void matmul_group(Context& ctx, std::span<const Weight* const> ws, const float* x, int64_t n_tokens,
+                  std::span<float* const> ys);
 
 /// out[i][:] = row ids[i] of W dequantized to f32 (embedding lookup). out: [n_ids][w.k].
 /// Precondition: 0 <= ids[i] < w.n.
