@@ -18,6 +18,9 @@ done
 packages=(build-essential cmake ninja-build ccache pkg-config git ca-certificates
           libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev nlohmann-json3-dev
           clang libclang-rt-14-dev python3 python3-venv unzip)
+# Evaluation texts for perplexity (scripts/eval-text.sh, docs/quality.md): the Debian FAQ in
+# English and Korean.
+packages+=(debian-faq debian-faq-ko)
 if [ "$with_ui" = 1 ]; then
     packages+=(qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins
                libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev xvfb xauth)

@@ -13,5 +13,7 @@ const CommandSpec& tokenize_command();
 const CommandSpec& bench_command();
 const CommandSpec& devices_command();
 const CommandSpec& synth_command();
+const CommandSpec& quantize_command();
+const CommandSpec& perplexity_command();
 
 } // namespace quanta::cli

@@ -71,19 +71,23 @@ struct Q5_1 {
 template <class F, int NT>
 void tile_unsigned(const TileArgs& a) {
     constexpr size_t kBlockBytes = F::kBytes;
+    constexpr int U = NT >= 4 ? 1 : 2; // with 4+ tokens their chains already hide the FMA latency
     const int64_t nb = a.w->k / 32;
     const ActQ8* act[NT];
     for (int t = 0; t < NT; ++t)
         act[t] = reinterpret_cast<const ActQ8*>(static_cast<const uint8_t*>(a.act) + t * a.act_stride);
     for (int64_t r = 0; r < a.n_rows; ++r) {
         const uint8_t* row = a.w_rows + r * a.w_stride;
-        __m256 acc[2][NT];
-        float accm[2][NT];
-        for (int t = 0; t < NT; ++t) {
-            acc[0][t] = acc[1][t] = _mm256_setzero_ps();
-            accm[0][t] = accm[1][t] = 0.0f;
+        __m256 acc[U][NT];
+        float accm[U][NT];
+        for (int u = 0; u < U; ++u) {
+            for (int t = 0; t < NT; ++t) {
+                acc[u][t] = _mm256_setzero_ps();
+                accm[u][t] = 0.0f;
+            }
         }
-        auto step = [&](int64_t b, int u) {
+        auto step = [&](int64_t b, int u_hint) {
+            const int u = u_hint % U;
             float d, cm;
             const __m256i q = F::decode(row + b * F::kBytes, d, cm);
             for (int t = 0; t < NT; ++t) {
@@ -101,24 +105,31 @@ void tile_unsigned(const TileArgs& a) {
         }
         if (b < nb)
             step(b, 0);
-        for (int t = 0; t < NT; ++t)
-            a.y[t * a.y_stride + r] = hsum_ps(_mm256_add_ps(acc[0][t], acc[1][t])) + (accm[0][t] + accm[1][t]);
+        for (int t = 0; t < NT; ++t) {
+            if constexpr (U == 2)
+                a.y[t * a.y_stride + r] = hsum_ps(_mm256_add_ps(acc[0][t], acc[1][t])) + (accm[0][t] + accm[1][t]);
+            else
+                a.y[t * a.y_stride + r] = hsum_ps(acc[0][t]) + accm[0][t];
+        }
     }
 }
 
 template <int NT>
 void tile_q8_0(const TileArgs& a) {
     constexpr size_t kBlockBytes = 34;
+    constexpr int U = NT >= 4 ? 1 : 2;
     const int64_t nb = a.w->k / 32;
     const ActQ8* act[NT];
     for (int t = 0; t < NT; ++t)
         act[t] = reinterpret_cast<const ActQ8*>(static_cast<const uint8_t*>(a.act) + t * a.act_stride);
     for (int64_t r = 0; r < a.n_rows; ++r) {
         const uint8_t* row = a.w_rows + r * a.w_stride;
-        __m256 acc[2][NT];
-        for (int t = 0; t < NT; ++t)
-            acc[0][t] = acc[1][t] = _mm256_setzero_ps();
-        auto step = [&](int64_t b, int u) {
+        __m256 acc[U][NT];
+        for (int u = 0; u < U; ++u)
+            for (int t = 0; t < NT; ++t)
+                acc[u][t] = _mm256_setzero_ps();
+        auto step = [&](int64_t b, int u_hint) {
+            const int u = u_hint % U;
             const uint8_t* blk = row + b * 34;
             const float d = fp16_load(blk);
             const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 2));
@@ -140,8 +151,12 @@ void tile_q8_0(const TileArgs& a) {
         }
         if (b < nb)
             step(b, 0);
-        for (int t = 0; t < NT; ++t)
-            a.y[t * a.y_stride + r] = hsum_ps(_mm256_add_ps(acc[0][t], acc[1][t]));
+        for (int t = 0; t < NT; ++t) {
+            if constexpr (U == 2)
+                a.y[t * a.y_stride + r] = hsum_ps(_mm256_add_ps(acc[0][t], acc[1][t]));
+            else
+                a.y[t * a.y_stride + r] = hsum_ps(acc[0][t]);
+        }
     }
 }
 
@@ -151,7 +166,11 @@ void by_tile(const TileArgs& a) {
     case 1: K<1>::run(a); break;
     case 2: K<2>::run(a); break;
     case 3: K<3>::run(a); break;
-    default: K<4>::run(a); break;
+    case 4: K<4>::run(a); break;
+    case 5: K<5>::run(a); break;
+    case 6: K<6>::run(a); break;
+    case 7: K<7>::run(a); break;
+    default: K<8>::run(a); break;
     }
 }
 
@@ -197,11 +216,11 @@ void quantize_act_q8_avx2(const float* x, int64_t k, ActQ8* out) {
 
 KernelEntry avx2_kernel_legacy(Format format) {
     switch (format) {
-    case Format::Q4_0: return {ActKind::Q8, by_tile<Unsigned<Q4_0>::K>};
-    case Format::Q4_1: return {ActKind::Q8, by_tile<Unsigned<Q4_1>::K>};
-    case Format::Q5_0: return {ActKind::Q8, by_tile<Unsigned<Q5_0>::K>};
-    case Format::Q5_1: return {ActKind::Q8, by_tile<Unsigned<Q5_1>::K>};
-    case Format::Q8_0: return {ActKind::Q8, by_tile<Q8K>};
+    case Format::Q4_0: return {ActKind::Q8, by_tile<Unsigned<Q4_0>::K>, kMaxTokTileWide};
+    case Format::Q4_1: return {ActKind::Q8, by_tile<Unsigned<Q4_1>::K>, kMaxTokTileWide};
+    case Format::Q5_0: return {ActKind::Q8, by_tile<Unsigned<Q5_0>::K>, kMaxTokTileWide};
+    case Format::Q5_1: return {ActKind::Q8, by_tile<Unsigned<Q5_1>::K>, kMaxTokTileWide};
+    case Format::Q8_0: return {ActKind::Q8, by_tile<Q8K>, kMaxTokTileWide};
     default: return {};
     }
 }

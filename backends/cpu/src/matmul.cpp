@@ -120,8 +120,8 @@ void matmul_group(Context& ctx, std::span<const Weight* const> ws, const float* 
             a.w_stride = w_stride;
             a.act_stride = act_stride;
             a.y_stride = static_cast<size_t>(w.n);
-            for (int64_t t0 = 0; t0 < n_tokens; t0 += kMaxTokTile) {
-                a.n_tok = static_cast<int>(std::min<int64_t>(kMaxTokTile, n_tokens - t0));
+            for (int64_t t0 = 0; t0 < n_tokens; t0 += entry.max_tile) {
+                a.n_tok = static_cast<int>(std::min<int64_t>(entry.max_tile, n_tokens - t0));
                 a.act = static_cast<const uint8_t*>(act) + t0 * act_stride;
                 a.y = g.y + t0 * w.n + a.row0;
                 entry.kernel(a);

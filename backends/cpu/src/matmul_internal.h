@@ -35,6 +35,9 @@ enum class ActKind {
 /// The largest token tile a micro-kernel handles at once (prefill reuses each decoded weight
 /// block across this many tokens).
 inline constexpr int kMaxTokTile = 4;
+/// Kernels whose per-token work is a few instructions per block (the 32-element block formats)
+/// take tiles of up to 8 tokens: their weight decoding is then shared by twice as many tokens.
+inline constexpr int kMaxTokTileWide = 8;
 
 /// One tile of work: rows [row0, row0 + n_rows) of W against tokens [0, n_tok) of `act`.
 struct TileArgs {
@@ -45,7 +48,7 @@ struct TileArgs {
     size_t w_stride;        ///< bytes per row of the main part
     const void* act;        ///< first token of the tile: ActQ8 blocks or f32
     size_t act_stride;      ///< bytes between consecutive tokens of `act`
-    int n_tok;              ///< 1 .. kMaxTokTile
+    int n_tok;              ///< 1 .. the kernel's max_tile
     float* y;               ///< y[t * y_stride + r] for the tile's rows (already offset by row0)
     size_t y_stride;        ///< floats between consecutive tokens of y
 };
@@ -55,6 +58,7 @@ using TileKernel = void (*)(const TileArgs& a);
 struct KernelEntry {
     ActKind act = ActKind::F32;
     TileKernel kernel = nullptr;
+    int max_tile = kMaxTokTile; ///< the largest n_tok the kernel takes (kMaxTokTileWide at most)
 };
 
 /// The micro-kernel for a format on an ISA (INT8 is handled separately by matmul_int8).

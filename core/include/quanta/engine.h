@@ -119,6 +119,13 @@ public:
     /// out of range, empty input), Cancelled (the session is unchanged then).
     Result<std::span<const float>> decode(std::span<const int32_t> tokens, const CancelToken* cancel = nullptr);
 
+    /// Like decode(), but fills `logits` with the logits of EVERY input token: row i (n_vocab
+    /// floats, row-major [tokens.size()][n_vocab]) follows tokens[i]. For perplexity. Never
+    /// shifts the context: ContextFull when the tokens do not fit. Allocates an n_batch x n_vocab
+    /// device buffer on first use. Other errors as decode(); cancelled → the session is unchanged.
+    Result<void> decode_all(std::span<const int32_t> tokens, std::vector<float>& logits,
+                            const CancelToken* cancel = nullptr);
+
     /// Tokens in the cache, in order (after a context shift: what was kept).
     const std::vector<int32_t>& tokens() const;
     int64_t position() const { return static_cast<int64_t>(tokens().size()); }

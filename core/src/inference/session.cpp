@@ -22,6 +22,8 @@ struct Session::Impl {
     std::unique_ptr<backend::Buffer> x, h, q, k, v, attn, gate, up, logits;
     // F16 [n_layer][n_ctx][n_head_kv * head_dim]
     std::unique_ptr<backend::Buffer> k_cache, v_cache;
+    std::unique_ptr<backend::Buffer> logits_all; // decode_all: n_batch x n_vocab, made on first use
+    float* all_out = nullptr;                    // decode_all: where forward() puts every row's logits
     std::vector<int32_t> tokens;
     std::vector<float> host_logits;
     uint64_t state_bytes = 0;
@@ -100,6 +102,11 @@ Result<void> Session::Impl::forward(std::span<const int32_t> ids, int64_t pos0, 
     }
     if (!want_logits)
         return ex.synchronize();
+    if (all_out != nullptr) { // decode_all: every row
+        ex.rms_norm(view(x), *m->output_norm, T, d, c.rms_eps, view(h));
+        ex.matmul(*m->output, view(h), T, view(logits_all));
+        return ex.read(view(logits_all), all_out, T * c.n_vocab);
+    }
     // Only the last token's logits are needed.
     const View last = view(x).at_f32((T - 1) * d);
     ex.rms_norm(last, *m->output_norm, 1, d, c.rms_eps, view(h));
@@ -175,16 +182,24 @@ Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<const Model> mo
 Session::Session(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Session::~Session() = default;
 
-Result<std::span<const float>> Session::decode(std::span<const int32_t> ids, const CancelToken* cancel) {
-    Impl& s = *m_impl;
+namespace {
+
+Result<void> check_ids(std::span<const int32_t> ids, int64_t n_vocab) {
     if (ids.empty())
         return Error{ErrorCode::InvalidArgument, "decode: no tokens"};
-    const int64_t n_vocab = s.m->config.n_vocab;
     for (int32_t id : ids) {
         if (id < 0 || id >= n_vocab)
             return Error{ErrorCode::InvalidArgument, "token id " + std::to_string(id) + " is out of range (vocabulary " +
                                                          std::to_string(n_vocab) + ")"};
     }
+    return {};
+}
+
+} // namespace
+
+Result<std::span<const float>> Session::decode(std::span<const int32_t> ids, const CancelToken* cancel) {
+    Impl& s = *m_impl;
+    QUANTA_TRY(check_ids(ids, s.m->config.n_vocab));
     const int64_t n_in = static_cast<int64_t>(ids.size());
     if (position() + n_in > s.n_ctx) {
         if (!s.options.context_shift)
@@ -195,6 +210,32 @@ Result<std::span<const float>> Session::decode(std::span<const int32_t> ids, con
     }
     QUANTA_TRY(s.run(ids, true, cancel));
     return std::span<const float>(s.host_logits);
+}
+
+Result<void> Session::decode_all(std::span<const int32_t> ids, std::vector<float>& logits, const CancelToken* cancel) {
+    Impl& s = *m_impl;
+    const int64_t n_vocab = s.m->config.n_vocab;
+    QUANTA_TRY(check_ids(ids, n_vocab));
+    const int64_t n_in = static_cast<int64_t>(ids.size());
+    if (position() + n_in > s.n_ctx)
+        return Error{ErrorCode::ContextFull, "the context is full: " + std::to_string(position()) + " + " +
+                                                 std::to_string(n_in) + " tokens exceed the context size " +
+                                                 std::to_string(s.n_ctx)};
+    if (!s.logits_all) {
+        QUANTA_TRY_ASSIGN(s.logits_all, s.buffer(static_cast<size_t>(s.n_batch * n_vocab) * sizeof(float)));
+    }
+    logits.resize(static_cast<size_t>(n_in * n_vocab));
+    const int64_t pos0 = position();
+    for (int64_t done = 0; done < n_in;) {
+        const int64_t n = std::min(s.n_batch, n_in - done);
+        s.all_out = logits.data() + done * n_vocab;
+        auto r = s.forward(ids.subspan(static_cast<size_t>(done), static_cast<size_t>(n)), pos0 + done, true, cancel);
+        s.all_out = nullptr;
+        QUANTA_TRY(r);
+        done += n;
+    }
+    s.tokens.insert(s.tokens.end(), ids.begin(), ids.end());
+    return {};
 }
 
 const std::vector<int32_t>& Session::tokens() const { return m_impl->tokens; }
