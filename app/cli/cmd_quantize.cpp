@@ -105,8 +105,13 @@ int quantize(const ParsedArgs& args) {
     std::signal(SIGINT, SIG_DFL);
     if (line_shown)
         std::fprintf(stderr, "\r\033[K");
-    if (!report)
-        return fail(report.error().code == ErrorCode::InvalidArgument ? out : in, report.error().message);
+    if (!report) {
+        // Name the file the error is about: the output for write errors and refusals, else the input.
+        const Error& e = report.error();
+        const bool about_output = e.message.rfind(in, 0) != 0 &&
+                                  (e.code == ErrorCode::Io || e.code == ErrorCode::InvalidArgument);
+        return fail(about_output ? out : in, e.message);
+    }
 
     const QuantizeReport& r = *report;
     std::fprintf(stderr,

@@ -4,6 +4,7 @@
 // log-probs file, and the default model on a fixed English text.
 #include "quanta/cpu/cpu_backend.h"
 #include "quanta/engine.h"
+#include "quanta/gguf.h"
 #include "quanta/perplexity.h"
 #include "quanta/synth_model.h"
 
@@ -182,6 +183,39 @@ TEST_F(Perplexity, ChunksEqualBruteForce) {
     // Random weights give peaked, wrong predictions on random tokens: huge but finite.
     EXPECT_TRUE(std::isfinite(r->ppl));
     EXPECT_GT(r->ppl, 300.0);
+}
+
+// A copy of the synthetic model whose tokenizer adds BOS: every window must start with BOS.
+TEST_F(Perplexity, WindowsStartWithBosWhenTheModelAddsIt) {
+    const auto src_path = m_dir / "q8.gguf";
+    const auto bos_path = m_dir / "q8_bos.gguf";
+    {
+        auto src = GgufFile::open(src_path);
+        ASSERT_TRUE(src.ok());
+        GgufWriter w;
+        w.copy_metadata(*src);
+        w.set("tokenizer.ggml.add_bos_token", GgufValue::boolean(true));
+        std::vector<std::span<const uint8_t>> data;
+        for (const GgufTensorInfo& t : src->tensors()) {
+            ASSERT_TRUE(w.add_tensor(t.name, t.ggml_type, std::span(t.ne).first(t.n_dims)).ok());
+            data.push_back(t.bytes());
+        }
+        auto written = w.write_file(bos_path, data);
+        ASSERT_TRUE(written.ok()) << written.error().message;
+    }
+    auto bos_model = load(bos_path);
+    ASSERT_TRUE(bos_model->tokenizer().add_bos());
+    ASSERT_EQ(bos_model->tokenizer().bos_id(), 0);
+    auto with_bos = perplexity(bos_model, m_ids, {.n_ctx = 32});
+    auto without = perplexity(m_model, m_ids, {.n_ctx = 32});
+    ASSERT_TRUE(with_bos.ok() && without.ok());
+    const std::vector<double> nll = brute_nll(bos_model, 32, 32); // replaces window[0] by BOS
+    double s = 0;
+    for (double v : nll)
+        s += v;
+    EXPECT_EQ(with_bos->n_tokens, 90);
+    EXPECT_NEAR(with_bos->ppl / std::exp(s / 90), 1.0, 1e-9);
+    EXPECT_GT(std::abs(with_bos->ppl / without->ppl - 1.0), 1e-6); // the first token matters
 }
 
 TEST_F(Perplexity, StrideAndChunkLimits) {

@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
+#include <sys/resource.h>
 
 namespace quanta {
 namespace {
@@ -269,6 +271,29 @@ TEST(QuantizeModel, CancelLeavesNoOutputAndNoTempFile) {
     EXPECT_EQ(dir.entries(), (std::vector<std::string>{"in.gguf", "out.gguf"}));
     const auto kept = read_all(dir / "out.gguf");
     EXPECT_EQ(std::string(kept.begin(), kept.end()), "previous");
+}
+
+// A full disk, simulated with RLIMIT_FSIZE (writes past the limit fail with EFBIG): an Io error,
+// and neither the output nor the temporary file is left.
+TEST(QuantizeModel, FullDiskGivesIoErrorAndNoOutput) {
+    test::TinySpec spec;
+    spec.n_embd = 576;
+    test::TempDir dir;
+    test::write_tiny_model(dir / "in.gguf", spec);
+    rlimit old{};
+    ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+    auto* previous = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit small = old;
+    small.rlim_cur = 256 * 1024; // the output is ~2 MB
+    ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+    QuantizeOptions options;
+    options.type = "Q8_0";
+    auto r = quantize_model(dir / "in.gguf", dir / "out.gguf", options);
+    setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, previous);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::Io) << r.error().message;
+    EXPECT_EQ(dir.entries(), std::vector<std::string>{"in.gguf"});
 }
 
 TEST(QuantizeModel, RefusesToOverwriteItsInput) {
