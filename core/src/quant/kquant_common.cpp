@@ -156,14 +156,10 @@ void unpack_scale_min_k4(int j, const uint8_t bytes[12], uint8_t& sc, uint8_t& m
     }
 }
 
-void quantize_superblock_scale_min(const float* x, int nmax, float rmin, float rdelta, int nstep, uint8_t L[kQkK],
-                                   uint16_t& d, uint16_t& dmin, uint8_t scales[12]) {
-    float sub_scale[8];
-    float sub_min[8];
+void fit_subblocks_ref(const float* x, int nmax, float rmin, float rdelta, int nstep, uint8_t L[kQkK],
+                       float sub_scale[8], float sub_min[8]) {
     float weights[32];
     uint8_t laux[32];
-    float max_scale = 0.0f;
-    float max_min = 0.0f;
     for (int j = 0; j < 8; ++j) {
         const float* xs = x + 32 * j;
         float sum_x2 = 0.0f;
@@ -173,6 +169,17 @@ void quantize_superblock_scale_min(const float* x, int nmax, float rmin, float r
         for (int l = 0; l < 32; ++l)
             weights[l] = av_x + std::fabs(xs[l]);
         sub_scale[j] = make_qkx2_quants(32, nmax, xs, weights, L + 32 * j, &sub_min[j], laux, rmin, rdelta, nstep);
+    }
+}
+
+void quantize_superblock_scale_min(const float* x, int nmax, float rmin, float rdelta, int nstep, uint8_t L[kQkK],
+                                   uint16_t& d, uint16_t& dmin, uint8_t scales[12], SubblockFit fit) {
+    float sub_scale[8];
+    float sub_min[8];
+    fit(x, nmax, rmin, rdelta, nstep, L, sub_scale, sub_min);
+    float max_scale = 0.0f;
+    float max_min = 0.0f;
+    for (int j = 0; j < 8; ++j) {
         if (sub_scale[j] > max_scale)
             max_scale = sub_scale[j];
         if (sub_min[j] > max_min)

@@ -21,12 +21,14 @@ static_assert(sizeof(BlockQ4K) == 144, "Q4_K block is 144 bytes");
 
 } // namespace
 
-void quantize_row_q4_k_ref(const float* x, void* dst, int64_t n) {
+void quantize_row_q4_k_ref(const float* x, void* dst, int64_t n) { quantize_row_q4_k_with(x, dst, n, fit_subblocks_ref); }
+
+void quantize_row_q4_k_with(const float* x, void* dst, int64_t n, SubblockFit fit) {
     auto* out = static_cast<uint8_t*>(dst);
     uint8_t L[kQkK];
     for (int64_t b = 0; b < n / kQkK; ++b, x += kQkK) {
         BlockQ4K blk{};
-        quantize_superblock_scale_min(x, 15, -1.0f, 0.1f, 20, L, blk.d, blk.dmin, blk.scales);
+        quantize_superblock_scale_min(x, 15, -1.0f, 0.1f, 20, L, blk.d, blk.dmin, blk.scales, fit);
         for (int g = 0; g < 4; ++g)
             for (int l = 0; l < 32; ++l)
                 blk.qs[32 * g + l] = static_cast<uint8_t>(L[64 * g + l] | (L[64 * g + 32 + l] << 4));

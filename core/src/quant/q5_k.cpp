@@ -22,12 +22,14 @@ static_assert(sizeof(BlockQ5K) == 176, "Q5_K block is 176 bytes");
 
 } // namespace
 
-void quantize_row_q5_k_ref(const float* x, void* dst, int64_t n) {
+void quantize_row_q5_k_ref(const float* x, void* dst, int64_t n) { quantize_row_q5_k_with(x, dst, n, fit_subblocks_ref); }
+
+void quantize_row_q5_k_with(const float* x, void* dst, int64_t n, SubblockFit fit) {
     auto* out = static_cast<uint8_t*>(dst);
     uint8_t L[kQkK];
     for (int64_t b = 0; b < n / kQkK; ++b, x += kQkK) {
         BlockQ5K blk{};
-        quantize_superblock_scale_min(x, 31, -0.5f, 0.1f, 15, L, blk.d, blk.dmin, blk.scales);
+        quantize_superblock_scale_min(x, 31, -0.5f, 0.1f, 15, L, blk.d, blk.dmin, blk.scales, fit);
         for (int e = 0; e < kQkK; ++e) {
             const int q = L[e];
             const int byte = 32 * (e / 64) + e % 32;

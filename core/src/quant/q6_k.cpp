@@ -23,7 +23,14 @@ static_assert(sizeof(BlockQ6K) == 210, "Q6_K block is 210 bytes");
 
 } // namespace
 
-void quantize_row_q6_k_ref(const float* x, void* dst, int64_t n) {
+void fit_q6_k_ref(const float* x, int8_t L[kQkK], float scales[16]) {
+    for (int ib = 0; ib < kQkK / 16; ++ib)
+        scales[ib] = make_qx_quants(16, 32, x + 16 * ib, L + 16 * ib);
+}
+
+void quantize_row_q6_k_ref(const float* x, void* dst, int64_t n) { quantize_row_q6_k_with(x, dst, n, fit_q6_k_ref); }
+
+void quantize_row_q6_k_with(const float* x, void* dst, int64_t n, Q6kFit fit) {
     auto* out = static_cast<uint8_t*>(dst);
     int8_t L[kQkK];
     float scales[kQkK / 16];
@@ -31,8 +38,8 @@ void quantize_row_q6_k_ref(const float* x, void* dst, int64_t n) {
         BlockQ6K blk{};
         float max_scale = 0.0f;
         float max_abs_scale = 0.0f;
+        fit(x, L, scales);
         for (int ib = 0; ib < kQkK / 16; ++ib) {
-            scales[ib] = make_qx_quants(16, 32, x + 16 * ib, L + 16 * ib);
             const float abs_scale = std::fabs(scales[ib]);
             if (abs_scale > max_abs_scale) {
                 max_abs_scale = abs_scale;

@@ -86,7 +86,7 @@ void quantize_rows(const float* x, int64_t r0, int64_t r1, int64_t ne0, TensorOu
             break;
         default: {
             const size_t rb = row_bytes(out.format, ne0);
-            quantize_row_reference(out.format, row, out.bytes.data() + ur * rb, ne0);
+            quantize_row(out.format, row, out.bytes.data() + ur * rb, ne0);
             break;
         }
         }
@@ -130,7 +130,7 @@ struct Pipeline {
                 const float* x;
                 if (dequantized.empty()) {
                     for (int64_t r = r0; r < r1; ++r)
-                        dequantize_row_reference(src, src_data + static_cast<size_t>(r) * src_rb,
+                        dequantize_row(src, src_data + static_cast<size_t>(r) * src_rb,
                                                  scratch.data() + (r - r0) * ne0, ne0);
                     x = scratch.data();
                 } else {
@@ -226,6 +226,42 @@ Result<void> write_output(GgufWriter& w, TensorOutput& out) {
     return w.write_data(out.bytes);
 }
 
+} // namespace
+
+namespace detail {
+
+Result<void> declare_output(GgufWriter& w, const GgufFile& input, const std::vector<SourceTensor>& sources,
+                            const std::vector<TensorPlan>& plans, QuantizeType type, float int8_threshold) {
+    w.copy_metadata(input);
+    // As llama.cpp (gguf_set_val_* removes a key and appends it): these two keys move to the end,
+    // which makes the whole file byte-identical to llama-quantize's.
+    w.remove("general.quantization_version");
+    w.set("general.quantization_version", GgufValue::u32(2));
+    w.remove("general.file_type"); // NF4/INT8 have no llama_ftype; a copied one would be wrong
+    if (const auto file_type = quantize_type_file_type(type))
+        w.set("general.file_type", GgufValue::u32(*file_type));
+    bool multi_part = false, int8 = false;
+    for (const TensorPlan& p : plans) {
+        multi_part |= p.target == Format::NF4 || p.target == Format::INT8;
+        int8 |= p.target == Format::INT8;
+    }
+    if (multi_part)
+        w.set(std::string(kQuantaFormatVersionKey), GgufValue::u32(kQuantaFormatVersion));
+    else
+        w.remove(kQuantaFormatVersionKey);
+    if (int8)
+        w.set(std::string(kQuantaInt8ThresholdKey), GgufValue::f32(int8_threshold));
+    else
+        w.remove(kQuantaInt8ThresholdKey);
+    for (size_t i = 0; i < plans.size(); ++i)
+        QUANTA_TRY(declare(w, sources[i], plans[i]));
+    return {};
+}
+
+} // namespace detail
+
+namespace {
+
 Result<QuantizeReport> quantize_impl(const std::filesystem::path& in, const std::filesystem::path& out,
                                      const QuantizeOptions& options) {
     const auto type = quantize_type_from_name(options.type);
@@ -258,35 +294,11 @@ Result<QuantizeReport> quantize_impl(const std::filesystem::path& in, const std:
     report.threads = std::clamp(threads, 1, 1024);
 
     GgufWriter w;
-    w.copy_metadata(*file);
-    // As llama.cpp (gguf_set_val_* removes a key and appends it): these two keys move to the end,
-    // which makes the whole file byte-identical to llama-quantize's.
-    w.remove("general.quantization_version");
-    w.set("general.quantization_version", GgufValue::u32(2));
-    w.remove("general.file_type"); // NF4/INT8 have no llama_ftype; a copied one would be wrong
-    if (report.file_type)
-        w.set("general.file_type", GgufValue::u32(*report.file_type));
-    bool multi_part = false, int8 = false;
-    for (const TensorPlan& p : *plans) {
-        multi_part |= p.target == Format::NF4 || p.target == Format::INT8;
-        int8 |= p.target == Format::INT8;
-    }
-    if (multi_part)
-        w.set(std::string(kQuantaFormatVersionKey), GgufValue::u32(kQuantaFormatVersion));
-    else
-        w.remove(kQuantaFormatVersionKey);
-    if (int8)
-        w.set(std::string(kQuantaInt8ThresholdKey), GgufValue::f32(options.int8_threshold));
-    else
-        w.remove(kQuantaInt8ThresholdKey);
-
+    if (auto r = detail::declare_output(w, *file, *sources, *plans, *type, options.int8_threshold); !r)
+        return r.take_error();
     uint64_t total = 0;
-    for (size_t i = 0; i < plans->size(); ++i) {
-        auto r = declare(w, (*sources)[i], (*plans)[i]);
-        if (!r)
-            return r.take_error();
-        total += (*plans)[i].source_bytes;
-    }
+    for (const TensorPlan& p : *plans)
+        total += p.source_bytes;
     if (auto r = w.begin(out); !r)
         return r.take_error();
 
@@ -362,6 +374,28 @@ Result<QuantizeReport> quantize_impl(const std::filesystem::path& in, const std:
 }
 
 } // namespace
+
+Result<QuantizedFilePlan> plan_quantized_file(const GgufFile& input, QuantizeType type, float int8_threshold) {
+    try {
+        auto sources = detail::collect_sources(input);
+        if (!sources)
+            return sources.take_error();
+        auto plans = detail::plan_sources(input, *sources, type);
+        if (!plans)
+            return plans.take_error();
+        // The very declaration quantize_model makes, measured instead of written.
+        GgufWriter w;
+        QUANTA_TRY(detail::declare_output(w, input, *sources, *plans, type, int8_threshold));
+        QuantizedFilePlan result;
+        QUANTA_TRY_ASSIGN(result.file_bytes, w.file_size());
+        for (const TensorPlan& p : *plans)
+            result.tensor_bytes += p.target_bytes;
+        result.tensors = std::move(*plans);
+        return result;
+    } catch (const std::bad_alloc&) {
+        return make_error(ErrorCode::OutOfMemory, "out of memory while planning the quantization");
+    }
+}
 
 Result<QuantizeReport> quantize_model(const std::filesystem::path& in, const std::filesystem::path& out,
                                       const QuantizeOptions& options) {
