@@ -76,12 +76,17 @@ int quantize(const ParsedArgs& args) {
     auto threads = args.int_value("--threads", 1, 1024);
     if (!threads)
         return usage_error("quantize", threads.error().message);
+    auto threshold = args.float_value("--int8-threshold", 0.0, 1e30);
+    if (!threshold)
+        return usage_error("quantize", threshold.error().message);
     const bool json = args.flag("--json");
     const bool tty = isatty(STDERR_FILENO) != 0;
 
     QuantizeOptions options;
     options.type = type;
     options.threads = static_cast<int>(threads->value_or(0));
+    if (*threshold)
+        options.int8_threshold = static_cast<float>(**threshold);
     bool line_shown = false;
     options.on_progress = [&](const QuantizeProgress& p) {
         if (g_interrupted)
@@ -141,6 +146,7 @@ const CommandSpec& quantize_command() {
         {
             {"--threads", "N", "Threads (default: all cores)", "-t"},
             {"--json", "", "Print one JSON report object on stdout"},
+            {"--int8-threshold", "X", "INT8: the LLM.int8() outlier threshold stored in the file (default 6.0)"},
         },
         3,
         3,

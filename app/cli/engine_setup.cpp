@@ -13,6 +13,7 @@ std::vector<OptionSpec> engine_options() {
         {"--model", "FILE", "GGUF model to load", "-m"},
         {"--threads", "N", "CPU threads (default: all hardware threads)", "-t"},
         {"--backend", "NAME", "Device to run on (see 'quanta-cli devices'; default: cpu)"},
+        {"--int8-threshold", "X", "LLM.int8() outlier threshold for INT8 models; 0 is off (default: the file's, 6.0)"},
         {"--ctx-size", "N", "Context size in tokens (default: min(trained context, 4096))", "-c"},
     };
 }
@@ -58,7 +59,11 @@ Result<Engine> load_engine(const ParsedArgs& args, bool quiet) {
         return Error{ErrorCode::NotFound, "no device '" + wanted + "' (available: " + known + ")"};
 
     const auto t0 = std::chrono::steady_clock::now();
-    QUANTA_TRY_ASSIGN(engine.model, Model::load(*model_path, *engine.device));
+    LoadOptions load_options;
+    QUANTA_TRY_ASSIGN(auto threshold, args.float_value("--int8-threshold", 0.0, 1e30));
+    if (threshold)
+        load_options.int8_threshold = static_cast<float>(*threshold);
+    QUANTA_TRY_ASSIGN(engine.model, Model::load(*model_path, *engine.device, load_options));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!quiet) {
         const ModelConfig& c = engine.model->config();

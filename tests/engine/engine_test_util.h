@@ -39,8 +39,8 @@ protected:
         return path;
     }
 
-    std::shared_ptr<const Model> load(const std::filesystem::path& path) {
-        auto m = Model::load(path, *m_device);
+    std::shared_ptr<const Model> load(const std::filesystem::path& path, const LoadOptions& options = {}) {
+        auto m = Model::load(path, *m_device, options);
         EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
         return m.ok() ? *m : nullptr;
     }

@@ -54,6 +54,25 @@ INSTANTIATE_TEST_SUITE_P(AllFormats, EngineFormats,
                                            Format::Q4_0, Format::NF4, Format::INT8),
                          [](const auto& p) { return std::string(format_traits(p.param).name); });
 
+// LoadOptions::int8_threshold reaches the kernel: a threshold below every activation makes
+// every column an outlier, computed in floating point from the dequantized weights (close to
+// the double reference); 0 computes every column in int8 (8-bit activations: further away).
+TEST_F(EngineTest, Int8ThresholdOverrideReachesTheKernel) {
+    const auto path = synth("m", small_spec(Format::INT8));
+    const std::vector<double> expected = reference_logits(GgufFile::open(path).value(), kIds);
+    auto logits_with = [&](float threshold) {
+        auto model = load(path, {.int8_threshold = threshold});
+        auto session = Session::create(model, {.n_ctx = 64});
+        auto logits = (*session)->decode(kIds);
+        return std::vector<float>(logits->begin(), logits->end());
+    };
+    const std::vector<float> all_float = logits_with(1e-30f);
+    const std::vector<float> all_int8 = logits_with(0.0f);
+    EXPECT_LT(max_rel_diff(all_float, expected), 1e-3);
+    EXPECT_GT(max_rel_diff(all_int8, expected), 1e-3);
+    EXPECT_LT(max_rel_diff(all_int8, expected), 2e-2);
+}
+
 TEST_F(EngineTest, Qwen2WithBiasesAndNeoxRopeMatchesReference) {
     SynthModelSpec s = small_spec(Format::Q8_0);
     s.architecture = "qwen2";

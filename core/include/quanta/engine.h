@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -65,6 +66,9 @@ private:
 struct LoadOptions {
     /// Called with the fraction of weights placed (0..1); return false to cancel the load.
     std::function<bool(float fraction)> on_progress;
+    /// LLM.int8() outlier threshold for INT8 weights; nullopt: the file's quanta.int8.threshold,
+    /// else 6.0. 0 turns the outlier decomposition off (every column in int8).
+    std::optional<float> int8_threshold;
 };
 
 class Model {

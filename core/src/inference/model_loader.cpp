@@ -113,6 +113,8 @@ public:
         if (!m_model.device->supports(backend::Op::MatMul, data->format))
             return Error{ErrorCode::Unsupported, "device '" + m_model.device->info().name + "' has no kernel for " +
                                                      std::string(format_traits(data->format).name)};
+        if (data->format == Format::INT8 && m_options.int8_threshold)
+            data->int8_threshold = *m_options.int8_threshold;
         QUANTA_TRY_ASSIGN(auto weight, m_model.device->place_weight(*data));
         m_model.weight_bytes += tensor_storage_bytes(data->format, k, n);
         m_model.owned.push_back(std::move(weight));
