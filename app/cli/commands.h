@@ -15,5 +15,6 @@ const CommandSpec& devices_command();
 const CommandSpec& synth_command();
 const CommandSpec& quantize_command();
 const CommandSpec& perplexity_command();
+const CommandSpec& estimate_command();
 
 } // namespace quanta::cli

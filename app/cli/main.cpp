@@ -13,10 +13,10 @@ using namespace quanta::cli;
 namespace {
 
 // Adding a command: write cmd_<name>.cpp, declare its accessor in commands.h, list it here.
-const std::array<const CommandSpec*, 9>& commands() {
-    static const std::array<const CommandSpec*, 9> list{&run_command(),     &chat_command(),    &tokenize_command(),
-                                                        &bench_command(),   &inspect_command(), &devices_command(),
-                                                        &synth_command(), &perplexity_command(), &quantize_command()};
+const std::array<const CommandSpec*, 10>& commands() {
+    static const std::array<const CommandSpec*, 10> list{
+        &run_command(),   &chat_command(),       &tokenize_command(), &bench_command(),    &inspect_command(),
+        &devices_command(), &synth_command(), &perplexity_command(), &quantize_command(), &estimate_command()};
     return list;
 }
 

@@ -278,5 +278,54 @@ TEST_F(EngineTest, LoadProgressReachesOneAndCanCancel) {
     EXPECT_EQ(before_cancel, 5);
 }
 
+// The named shapes of `quanta-cli synth --shape`: the real hyperparameters, and one layer of
+// Llama-3.2-1B (GQA 32/8, llama3 rope factors, Q4_K) loads and runs as the reference computes.
+TEST_F(EngineTest, SynthShapesHaveTheRealHyperparameters) {
+    ASSERT_EQ(synth_shape_names().size(), 4u);
+    for (std::string_view name : synth_shape_names())
+        EXPECT_TRUE(synth_shape(name).has_value()) << name;
+    EXPECT_FALSE(synth_shape("llama-70b").has_value());
+    EXPECT_EQ(synth_shape("smollm2-135m")->n_embd, smollm2_135m_shapes().n_embd);
+
+    const SynthModelSpec l8 = *synth_shape("llama-8b");
+    EXPECT_EQ(l8.n_embd, 4096);
+    EXPECT_EQ(l8.n_layer, 32);
+    EXPECT_EQ(l8.n_ff, 14336);
+    EXPECT_EQ(l8.n_vocab, 128256);
+    EXPECT_FALSE(l8.tied_output);
+    const SynthModelSpec q = *synth_shape("qwen2-7b");
+    EXPECT_EQ(q.architecture, "qwen2");
+    EXPECT_EQ(q.n_embd, 3584);
+    EXPECT_EQ(q.n_layer, 28);
+    EXPECT_EQ(q.n_head, 28);
+    EXPECT_EQ(q.n_head_kv, 4);
+    EXPECT_EQ(q.n_ff, 18944);
+    EXPECT_EQ(q.n_vocab, 152064);
+    EXPECT_FLOAT_EQ(q.rope_freq_base, 1e6f);
+
+    SynthModelSpec s = *synth_shape("llama-1b");
+    s.n_layer = 1;
+    s.n_vocab = 1000;
+    s.weight_format = s.embedding_format = s.output_format = Format::Q4_K;
+    auto model = load(synth("l1b", s));
+    ASSERT_NE(model, nullptr);
+    const auto& c = model->config();
+    EXPECT_EQ(c.n_embd, 2048);
+    EXPECT_EQ(c.n_head, 32);
+    EXPECT_EQ(c.n_head_kv, 8);
+    EXPECT_EQ(c.n_ff, 8192);
+    EXPECT_EQ(c.head_dim, 64);
+    EXPECT_EQ(c.n_ctx_train, 131072);
+    EXPECT_FLOAT_EQ(c.rope_freq_base, 500000.0f);
+    EXPECT_TRUE(c.has_rope_factors);
+    EXPECT_TRUE(c.tied_output);
+    auto session = Session::create(model, {.n_ctx = 64});
+    ASSERT_TRUE(session.ok());
+    auto logits = (*session)->decode(kIds);
+    ASSERT_TRUE(logits.ok()) << logits.error().message;
+    ASSERT_EQ(logits->size(), 1000u);
+    EXPECT_LT(max_rel_diff(*logits, reference_logits(model->file(), kIds)), 2e-2);
+}
+
 } // namespace
 } // namespace quanta::test

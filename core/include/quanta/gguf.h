@@ -214,6 +214,12 @@ public:
     /// write. Errors as for begin/write_file, except Io.
     Result<std::vector<uint8_t>> serialize(std::span<const std::span<const uint8_t>> data);
 
+    /// The exact size in bytes of the file that begin() ... finish() would write for what is
+    /// declared now (header, tensor infos, padding and every tensor's aligned data), computed
+    /// from the same encoder, so that a size predicted before a long write (the quantizer's
+    /// estimate) cannot drift from the real file. Changes no state. Errors as for begin, except Io.
+    Result<uint64_t> file_size();
+
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;

@@ -65,6 +65,21 @@ struct TensorPlan {
 /// Quanta cannot dequantize, e.g. IQ2_XXS), Corrupt (a multi-part weight with missing parts).
 Result<std::vector<TensorPlan>> plan_quantization(const GgufFile& input, QuantizeType type);
 
+/// What quantize_model would write, known before it runs (the estimator's file size, a GUI's
+/// preview): the plan of every tensor and the exact size of the output file.
+struct QuantizedFilePlan {
+    std::vector<TensorPlan> tensors;  ///< output order, as plan_quantization
+    uint64_t tensor_bytes = 0;        ///< sum of target_bytes (all NF4/INT8 parts)
+    uint64_t file_bytes = 0;          ///< size of the output file, header and alignment padding included
+};
+
+/// Plan `input` for `type` and measure the file quantize_model would write with the same
+/// int8_threshold, byte for byte: both declare the output through one function, so the size is
+/// exact by construction, not a model of it. Reads only the header. Errors: those of
+/// plan_quantization; InvalidArgument when the output could not be declared (a tensor name that
+/// grows over 63 bytes with an NF4/INT8 suffix).
+Result<QuantizedFilePlan> plan_quantized_file(const GgufFile& input, QuantizeType type, float int8_threshold = 6.0f);
+
 /// llama.cpp's use_more_bits(i, n): layers that get more bits in the _M mixtures.
 bool quantize_use_more_bits(int64_t i, int64_t n);
 

@@ -10,7 +10,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace quanta {
@@ -41,5 +44,20 @@ Result<void> write_synth_model(const std::filesystem::path& path, const SynthMod
 
 /// SmolLM2-135M's shapes (576 wide, 30 layers, 9 heads / 3 KV heads, 1536 FFN, 49152 vocab).
 SynthModelSpec smollm2_135m_shapes();
+
+/// The hyperparameters of a well-known model, by name (see synth_shape_names()), with the spec's
+/// default weight formats and seed; nullopt for an unknown name. The vocabulary has the model's
+/// size but only 256 byte tokens + 3 specials are real (the rest are unused filler tokens).
+///   smollm2-135m  llama, 576 wide, 30 layers, 9/3 heads, FFN 1536, vocab 49152, rope base 1e5, tied
+///   llama-1b      Llama-3.2-1B: llama, 2048, 16 layers, 32/8 heads, FFN 8192, vocab 128256,
+///                 rope base 5e5 with llama3 rope factors, tied output, context 131072
+///   llama-8b      Llama-3.1-8B: llama, 4096, 32 layers, 32/8 heads, FFN 14336, vocab 128256,
+///                 rope base 5e5 with llama3 rope factors, separate output, context 131072
+///   qwen2-7b      Qwen2-7B(-Instruct): qwen2, 3584, 28 layers, 28/4 heads, FFN 18944, vocab 152064,
+///                 rope base 1e6, separate output, context 32768
+std::optional<SynthModelSpec> synth_shape(std::string_view name);
+
+/// The names synth_shape() knows, in a fixed order (the first is the CLI's default).
+std::span<const std::string_view> synth_shape_names();
 
 } // namespace quanta

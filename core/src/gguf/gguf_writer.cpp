@@ -285,6 +285,25 @@ Result<std::vector<uint8_t>> GgufWriter::serialize(std::span<const std::span<con
     return out;
 }
 
+Result<uint64_t> GgufWriter::file_size() {
+    Impl& w = *m_impl;
+    auto header = w.header();
+    if (!header)
+        return header.take_error();
+    // header() placed the tensors at their tight offsets: the data ends after the last one's padding.
+    uint64_t size = header->size();
+    if (!w.tensors.empty()) {
+        const PendingTensor& last = w.tensors.back();
+        const auto end = checked_add(size, last.offset);
+        const auto padded = checked_align_up(last.n_bytes, w.alignment);
+        const auto total = end && padded ? checked_add(*end, *padded) : std::nullopt;
+        if (!total)
+            return invalid("gguf writer: file size overflows 64 bits");
+        size = *total;
+    }
+    return size;
+}
+
 Result<void> GgufWriter::write_data(std::span<const uint8_t> bytes) {
     Impl& w = *m_impl;
     if (!w.begun || w.finished)

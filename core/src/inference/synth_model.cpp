@@ -76,6 +76,58 @@ SynthModelSpec smollm2_135m_shapes() {
     return s;
 }
 
+namespace {
+
+SynthModelSpec llama3_shapes(int64_t n_embd, int64_t n_layer, int64_t n_ff, bool tied) {
+    SynthModelSpec s;
+    s.n_vocab = 128256;
+    s.n_embd = n_embd;
+    s.n_layer = n_layer;
+    s.n_ff = n_ff;
+    s.n_head = 32;
+    s.n_head_kv = 8;
+    s.n_ctx_train = 131072;
+    s.rope_freq_base = 500000.0f;
+    s.rope_factors = true;
+    s.tied_output = tied;
+    return s;
+}
+
+SynthModelSpec qwen2_7b_shapes() {
+    SynthModelSpec s;
+    s.architecture = "qwen2";
+    s.n_vocab = 152064;
+    s.n_embd = 3584;
+    s.n_layer = 28;
+    s.n_ff = 18944;
+    s.n_head = 28;
+    s.n_head_kv = 4;
+    s.n_ctx_train = 32768;
+    s.rope_freq_base = 1000000.0f;
+    s.tied_output = false;
+    return s;
+}
+
+constexpr std::string_view kShapeNames[] = {"smollm2-135m", "llama-1b", "llama-8b", "qwen2-7b"};
+
+} // namespace
+
+std::optional<SynthModelSpec> synth_shape(std::string_view name) {
+    if (name == "smollm2-135m")
+        return smollm2_135m_shapes();
+    if (name == "llama-1b")
+        return llama3_shapes(2048, 16, 8192, true);
+    if (name == "llama-8b")
+        return llama3_shapes(4096, 32, 14336, false);
+    if (name == "qwen2-7b")
+        return qwen2_7b_shapes();
+    return std::nullopt;
+}
+
+std::span<const std::string_view> synth_shape_names() {
+    return kShapeNames;
+}
+
 Result<void> write_synth_model(const std::filesystem::path& path, const SynthModelSpec& spec) {
     const std::vector<std::string> bytes = byte_tokens();
     const int64_t n_special = 3;

@@ -5,6 +5,10 @@
 #include "quant/quant_internal.h"
 #include "quanta/format.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 namespace quanta {
 
 namespace detail {
@@ -19,7 +23,12 @@ namespace {
 
 bool cpu_has_avx2() {
 #if defined(__x86_64__) || defined(__i386__)
-    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
+    // clang has no "f16c" for __builtin_cpu_supports: read CPUID.1:ECX bit 29 directly.
+    static const bool has = [] {
+        unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+        const bool f16c = __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & (1u << 29)) != 0;
+        return f16c && __builtin_cpu_supports("avx2");
+    }();
     return has;
 #else
     return false;

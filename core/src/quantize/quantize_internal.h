@@ -31,4 +31,11 @@ Result<std::vector<SourceTensor>> collect_sources(const GgufFile& file);
 Result<std::vector<TensorPlan>> plan_sources(const GgufFile& file, const std::vector<SourceTensor>& sources,
                                              QuantizeType type);
 
+/// Declare on `w` everything quantize_model writes before the tensor data: the input's metadata
+/// with general.file_type, general.quantization_version and the quanta.* keys set as for `type`,
+/// then every output tensor (each NF4/INT8 part) in `plans` order. The one place that decides the
+/// output layout: the writer streams from it and plan_quantized_file measures it.
+Result<void> declare_output(GgufWriter& w, const GgufFile& input, const std::vector<SourceTensor>& sources,
+                            const std::vector<TensorPlan>& plans, QuantizeType type, float int8_threshold);
+
 } // namespace quanta::detail
