@@ -25,27 +25,20 @@ import llama_cpp
 from llama_cpp import Llama
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("-m", "--model", required=True)
-    ap.add_argument("-f", "--file", required=True)
-    ap.add_argument("-c", "--ctx", type=int, default=512)
-    ap.add_argument("--chunks", type=int, default=0)
-    ap.add_argument("-t", "--threads", type=int, default=2)
-    ap.add_argument("--quanta", help="path of quanta-cli to compare with")
-    args = ap.parse_args()
-
-    n_ctx = args.ctx
-    llm = Llama(model_path=args.model, n_ctx=n_ctx, n_batch=n_ctx, n_ubatch=n_ctx, n_threads=args.threads,
-                logits_all=True, verbose=False)
-    text = open(args.file, "rb").read()
+def llama_cpp_perplexity(model, text_file, n_ctx=512, chunks=0, threads=2):
+    """llama.cpp's perplexity of `model` on `text_file` with llama-perplexity's semantics (see the
+    module docstring). Returns {"ppl", "ppl_stderr", "n_tokens", "n_input_tokens", "add_bos",
+    "chunks"} (the running PPL after each window). Also used by check_quantizer_vs_llamacpp.py."""
+    llm = Llama(model_path=str(model), n_ctx=n_ctx, n_batch=n_ctx, n_ubatch=n_ctx, n_threads=threads,
+                n_threads_batch=threads, logits_all=True, verbose=False)
+    text = open(text_file, "rb").read()
     tokens = llm.tokenize(text, add_bos=True, special=False)
     vocab = llama_cpp.llama_model_get_vocab(llm.model)
     add_bos = bool(llama_cpp.llama_vocab_get_add_bos(vocab))
     bos = llama_cpp.llama_vocab_bos(vocab)
     n_chunk = len(tokens) // n_ctx
-    if args.chunks > 0:
-        n_chunk = min(n_chunk, args.chunks)
+    if chunks > 0:
+        n_chunk = min(n_chunk, chunks)
     first = n_ctx // 2
     nll = nll2 = 0.0
     count = 0
@@ -71,8 +64,24 @@ def main():
     ppl = math.exp(mean)
     var = nll2 / count - mean * mean
     stderr = math.sqrt(var / (count - 1)) * ppl if var > 0 else 0.0
-    result = {"llama_cpp": {"ppl": ppl, "ppl_stderr": stderr, "n_tokens": count, "n_input_tokens": len(tokens),
-                            "add_bos": add_bos, "chunks": progress}}
+    del llm
+    return {"ppl": ppl, "ppl_stderr": stderr, "n_tokens": count, "n_input_tokens": len(tokens), "add_bos": add_bos,
+            "chunks": progress}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-m", "--model", required=True)
+    ap.add_argument("-f", "--file", required=True)
+    ap.add_argument("-c", "--ctx", type=int, default=512)
+    ap.add_argument("--chunks", type=int, default=0)
+    ap.add_argument("-t", "--threads", type=int, default=2)
+    ap.add_argument("--quanta", help="path of quanta-cli to compare with")
+    args = ap.parse_args()
+
+    n_ctx = args.ctx
+    result = {"llama_cpp": llama_cpp_perplexity(args.model, args.file, n_ctx, args.chunks, args.threads)}
+    ppl = result["llama_cpp"]["ppl"]
     if args.quanta:
         cmd = [args.quanta, "perplexity", "-m", args.model, "-f", args.file, "-c", str(n_ctx), "-t",
                str(args.threads), "--json"]
