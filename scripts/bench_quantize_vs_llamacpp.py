@@ -27,6 +27,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FTYPES = {"F32": 0, "F16": 1, "Q4_0": 2, "Q8_0": 7, "Q4_K_S": 14, "Q4_K_M": 15, "Q5_K_M": 17, "Q6_K": 18, "BF16": 32}
 
 
+@ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
+def _quiet_log(level, text, user_data):  # llama.cpp prints every tensor; keep the table readable
+    pass
+
+
 def time_llamacpp(src, dst, ftype, threads):
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = ftype
@@ -55,6 +60,7 @@ def main():
     ap.add_argument("-r", "--reps", type=int, default=5)
     ap.add_argument("--cli", type=pathlib.Path, default=ROOT / "build" / "bin" / "quanta-cli")
     args = ap.parse_args()
+    llama_cpp.llama_log_set(_quiet_log, ctypes.c_void_p(0))
 
     print(f"input {args.model.name}, {args.threads} threads, median of {args.reps}")
     print(f"{'type':8} {'llama.cpp s':>12} {'Quanta s':>10} {'speed-up':>9}  identical")

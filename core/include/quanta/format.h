@@ -64,7 +64,7 @@ size_t row_bytes(Format format, int64_t n);
 /// Quantize one row with the reference quantizer (no importance matrix). dst holds row_bytes().
 void quantize_row_reference(Format format, const float* x, void* dst, int64_t n);
 /// Quantize one row: exactly the bytes of quantize_row_reference, with SIMD where this CPU has it
-/// (Q4_K, Q5_K, Q6_K and Q5_0 with AVX2). For bulk work such as the quantizer.
+/// (AVX2: the k-quants and the 32-element block formats). For bulk work such as the quantizer.
 void quantize_row(Format format, const float* x, void* dst, int64_t n);
 /// Dequantize one row exactly as FORMATS.md specifies. src holds row_bytes(); y holds n floats.
 void dequantize_row_reference(Format format, const void* src, float* y, int64_t n);

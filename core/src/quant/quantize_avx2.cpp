@@ -239,32 +239,166 @@ QUANTA_TARGET_AVX2 float signed_absmax32(const float* x) {
 
 } // namespace
 
-// quantize_row_q5_0_ref with the per-element work on 8 lanes (each element is independent).
-QUANTA_TARGET_AVX2 void quantize_row_q5_0_avx2(const float* x, void* dst, int64_t n) {
-    constexpr int kBlock = 32;
+namespace {
+
+constexpr int kBlock = 32; ///< elements of the legacy blocks
+
+/// qs[j] = low nibble of q[j] | low nibble of q[j + 16] << 4 (q: 32 values in 4 vectors).
+QUANTA_TARGET_AVX2 void store_nibbles(const __m256i (&q)[4], uint8_t* qs) {
+    const __m256i nibble = _mm256_set1_epi32(0x0f);
+    const __m256i lo = _mm256_or_si256(_mm256_and_si256(q[0], nibble), _mm256_slli_epi32(_mm256_and_si256(q[2], nibble), 4));
+    const __m256i hi = _mm256_or_si256(_mm256_and_si256(q[1], nibble), _mm256_slli_epi32(_mm256_and_si256(q[3], nibble), 4));
+    const __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(lo, hi), 0xd8); // 16 x u16, in order
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(qs),
+                     _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1)));
+}
+
+/// Bit j = bit 4 of q[j] (the fifth bit of Q5_0/Q5_1).
+QUANTA_TARGET_AVX2 uint32_t fifth_bits(const __m256i (&q)[4]) {
+    uint32_t qh = 0;
+    for (int k = 0; k < 4; ++k)
+        qh |= static_cast<uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(q[k], 27)))) << (8 * k);
+    return qh;
+}
+
+/// q[k] = min(top, trunc(x * id + bias)) for the block's 32 values: the reference's
+/// (int8_t)(x * id + bias) (a multiply, then an add), non-negative here, so truncation is floor.
+QUANTA_TARGET_AVX2 void truncated_codes(const float* x, float sub, float id, float bias, int top, __m256i (&q)[4]) {
+    for (int k = 0; k < 4; ++k) {
+        const __m256 v = _mm256_sub_ps(_mm256_loadu_ps(x + 8 * k), _mm256_set1_ps(sub));
+        const __m256 t = _mm256_add_ps(_mm256_mul_ps(v, _mm256_set1_ps(id)), _mm256_set1_ps(bias));
+        q[k] = _mm256_min_epi32(_mm256_cvttps_epi32(t), _mm256_set1_epi32(top));
+    }
+}
+
+QUANTA_TARGET_AVX2 float horizontal_max(__m256 m) {
+    m = _mm256_max_ps(m, _mm256_permute2f128_ps(m, m, 1));
+    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0x4e));
+    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0xb1));
+    return _mm256_cvtss_f32(m);
+}
+
+/// The reference's min_max over 32 values. The order of a vector min does not matter except
+/// for the sign of a zero minimum (stored in the block): that case takes the scalar loop.
+QUANTA_TARGET_AVX2 void min_max32(const float* x, float& min, float& max) {
+    __m256 lo = _mm256_loadu_ps(x);
+    __m256 hi = lo;
+    for (int k = 1; k < 4; ++k) {
+        const __m256 v = _mm256_loadu_ps(x + 8 * k);
+        lo = _mm256_min_ps(v, lo);
+        hi = _mm256_max_ps(v, hi);
+    }
+    min = -horizontal_max(_mm256_xor_ps(lo, _mm256_set1_ps(-0.0f)));
+    max = horizontal_max(hi);
+    if (min == 0.0f || max == 0.0f) {
+        min = max = x[0];
+        for (int j = 1; j < kBlock; ++j) {
+            if (x[j] < min)
+                min = x[j];
+            if (x[j] > max)
+                max = x[j];
+        }
+    }
+}
+
+void store_fp16(uint8_t* dst, float v) {
+    const uint16_t h = f32_to_fp16(v);
+    std::memcpy(dst, &h, 2);
+}
+
+} // namespace
+
+// The legacy 32-element formats: the same arithmetic as q_legacy.cpp, per element on 8 lanes
+// (each element's code depends only on the block's scale, so the order does not matter).
+QUANTA_TARGET_AVX2 void quantize_row_q4_0_avx2(const float* x, void* dst, int64_t n) {
     auto* out = static_cast<uint8_t*>(dst);
-    for (int64_t b = 0; b < n / kBlock; ++b, x += kBlock) {
+    for (int64_t b = 0; b < n / kBlock; ++b, x += kBlock, out += 18) { // fp16 d, 16 bytes qs
+        const float d = signed_absmax32(x) / -8.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        __m256i q[4];
+        truncated_codes(x, 0.0f, id, 8.5f, 15, q);
+        store_fp16(out, d);
+        store_nibbles(q, out + 2);
+    }
+}
+
+QUANTA_TARGET_AVX2 void quantize_row_q5_0_avx2(const float* x, void* dst, int64_t n) {
+    auto* out = static_cast<uint8_t*>(dst);
+    for (int64_t b = 0; b < n / kBlock; ++b, x += kBlock, out += 22) { // fp16 d, 4 bytes qh, 16 bytes qs
         const float d = signed_absmax32(x) / -16.0f;
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
         __m256i q[4];
+        truncated_codes(x, 0.0f, id, 16.5f, 31, q);
+        const uint32_t qh = fifth_bits(q);
+        store_fp16(out, d);
+        std::memcpy(out + 2, &qh, 4);
+        store_nibbles(q, out + 6);
+    }
+}
+
+QUANTA_TARGET_AVX2 void quantize_row_q4_1_avx2(const float* x, void* dst, int64_t n) {
+    auto* out = static_cast<uint8_t*>(dst);
+    for (int64_t b = 0; b < n / kBlock; ++b, x += kBlock, out += 20) { // fp16 d, fp16 m, 16 bytes qs
+        float min = 0.0f;
+        float max = 0.0f;
+        min_max32(x, min, max);
+        const float d = (max - min) / 15.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        __m256i q[4];
+        truncated_codes(x, min, id, 0.5f, 15, q);
+        store_fp16(out, d);
+        store_fp16(out + 2, min);
+        store_nibbles(q, out + 4);
+    }
+}
+
+QUANTA_TARGET_AVX2 void quantize_row_q5_1_avx2(const float* x, void* dst, int64_t n) {
+    auto* out = static_cast<uint8_t*>(dst);
+    for (int64_t b = 0; b < n / kBlock; ++b, x += kBlock, out += 24) { // d, m, 4 bytes qh, 16 bytes qs
+        float min = 0.0f;
+        float max = 0.0f;
+        min_max32(x, min, max);
+        const float d = (max - min) / 31.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        __m256i q[4];
+        truncated_codes(x, min, id, 0.5f, 31, q); // <= 31.5 by construction, as the reference notes
+        const uint32_t qh = fifth_bits(q);
+        store_fp16(out, d);
+        store_fp16(out + 2, min);
+        std::memcpy(out + 4, &qh, 4);
+        store_nibbles(q, out + 8);
+    }
+}
+
+// quantize_row_q8_0_ref: d = amax / 127 and round(x * id), half away from zero. roundf has no
+// vector instruction: truncate, then step away from zero when the dropped part is >= 0.5
+// (exact: |x * id| <= 127, so x * id - trunc is computed without rounding).
+QUANTA_TARGET_AVX2 void quantize_row_q8_0_avx2(const float* x, void* dst, int64_t n) {
+    auto* out = static_cast<uint8_t*>(dst);
+    const __m256 sign_bit = _mm256_set1_ps(-0.0f);
+    for (int64_t b = 0; b < n / kBlock; ++b, x += kBlock, out += 34) { // fp16 d, 32 x int8
+        __m256 v[4];
+        __m256 amax = _mm256_setzero_ps();
         for (int k = 0; k < 4; ++k) {
-            const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(x + 8 * k), _mm256_set1_ps(id)),
-                                           _mm256_set1_ps(16.5f));
-            q[k] = _mm256_min_epi32(_mm256_cvttps_epi32(v), _mm256_set1_epi32(31));
+            v[k] = _mm256_loadu_ps(x + 8 * k);
+            amax = _mm256_max_ps(amax, abs8(v[k]));
         }
-        uint32_t qh = 0;
-        for (int k = 0; k < 4; ++k)
-            qh |= static_cast<uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(q[k], 27)))) << (8 * k);
-        const __m256i nibble = _mm256_set1_epi32(0x0f);
-        const __m256i lo = _mm256_or_si256(_mm256_and_si256(q[0], nibble), _mm256_slli_epi32(_mm256_and_si256(q[2], nibble), 4));
-        const __m256i hi = _mm256_or_si256(_mm256_and_si256(q[1], nibble), _mm256_slli_epi32(_mm256_and_si256(q[3], nibble), 4));
-        const __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(lo, hi), 0xd8); // 16 x u16, in order
-        const __m128i bytes = _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
-        uint8_t* blk = out + b * 22; // fp16 d, 4 bytes qh, 16 bytes qs
-        const uint16_t dh = f32_to_fp16(d);
-        std::memcpy(blk, &dh, 2);
-        std::memcpy(blk + 2, &qh, 4);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(blk + 6), bytes);
+        const float d = horizontal_max(amax) / 127.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        __m256i q[4];
+        for (int k = 0; k < 4; ++k) {
+            const __m256 s = _mm256_mul_ps(v[k], _mm256_set1_ps(id));
+            const __m256 t = _mm256_round_ps(s, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+            const __m256 away = _mm256_cmp_ps(abs8(_mm256_sub_ps(s, t)), _mm256_set1_ps(0.5f), _CMP_GE_OQ);
+            const __m256 step = _mm256_and_ps(away, _mm256_or_ps(_mm256_and_ps(s, sign_bit), _mm256_set1_ps(1.0f)));
+            q[k] = _mm256_cvttps_epi32(_mm256_add_ps(t, step));
+        }
+        const __m256i words01 = _mm256_packs_epi32(q[0], q[1]);
+        const __m256i words23 = _mm256_packs_epi32(q[2], q[3]);
+        const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(words01, words23),
+                                                          _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        store_fp16(out, d);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 2), bytes);
     }
 }
 

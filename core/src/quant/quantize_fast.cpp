@@ -13,7 +13,11 @@ namespace quanta {
 
 namespace detail {
 #if defined(__x86_64__) || defined(__i386__)
+void quantize_row_q4_0_avx2(const float* x, void* dst, int64_t n);
+void quantize_row_q4_1_avx2(const float* x, void* dst, int64_t n);
 void quantize_row_q5_0_avx2(const float* x, void* dst, int64_t n);
+void quantize_row_q5_1_avx2(const float* x, void* dst, int64_t n);
+void quantize_row_q8_0_avx2(const float* x, void* dst, int64_t n);
 void dequantize_row_q4_1_avx2(const void* src, float* y, int64_t n);
 void dequantize_row_f16_f16c(const void* src, float* y, int64_t n);
 #endif
@@ -45,7 +49,11 @@ void quantize_row(Format format, const float* x, void* dst, int64_t n) {
         case Format::Q4_K: detail::quantize_row_q4_k_with(x, dst, n, detail::fit_subblocks_avx2); return;
         case Format::Q5_K: detail::quantize_row_q5_k_with(x, dst, n, detail::fit_subblocks_avx2); return;
         case Format::Q6_K: detail::quantize_row_q6_k_with(x, dst, n, detail::fit_q6_k_avx2); return;
+        case Format::Q8_0: detail::quantize_row_q8_0_avx2(x, dst, n); return;
+        case Format::Q5_1: detail::quantize_row_q5_1_avx2(x, dst, n); return;
         case Format::Q5_0: detail::quantize_row_q5_0_avx2(x, dst, n); return;
+        case Format::Q4_1: detail::quantize_row_q4_1_avx2(x, dst, n); return;
+        case Format::Q4_0: detail::quantize_row_q4_0_avx2(x, dst, n); return;
         default: break;
         }
     }

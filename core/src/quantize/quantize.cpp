@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <future>
 #include <new>
 #include <system_error>
 #include <thread>
@@ -304,6 +305,12 @@ Result<QuantizeReport> quantize_impl(const std::filesystem::path& in, const std:
 
     ProgressReporter progress(options, plans->size(), total);
     Pipeline pipeline{options, report.threads, progress};
+    // Tensor i is written while tensor i + 1 is quantized (declared after w: destroyed, and so
+    // waited for, before it).
+    std::future<Result<void>> pending_write;
+    auto finish_pending_write = [&]() -> Result<void> {
+        return pending_write.valid() ? pending_write.get() : Result<void>{};
+    };
     uint64_t done = 0;
     for (size_t i = 0; i < plans->size(); ++i) {
         const detail::SourceTensor& s = (*sources)[i];
@@ -311,6 +318,8 @@ Result<QuantizeReport> quantize_impl(const std::filesystem::path& in, const std:
         if (!progress.report(i, s.name, done, true))
             return make_error(ErrorCode::Cancelled, "quantization cancelled");
         if (!p.quantize) {
+            if (auto r = finish_pending_write(); !r)
+                return r.take_error();
             for (const GgufTensorInfo* part : s.parts)
                 if (auto r = w.write_data(part->bytes()); !r)
                     return r.take_error();
@@ -339,8 +348,10 @@ Result<QuantizeReport> quantize_impl(const std::filesystem::path& in, const std:
             }
             if (auto r = pipeline.run(s, dequantized, o, i, done); !r)
                 return r.take_error();
-            if (auto r = write_output(w, o); !r)
+            if (auto r = finish_pending_write(); !r)
                 return r.take_error();
+            pending_write = std::async(std::launch::async,
+                                       [&w, out_tensor = std::move(o)]() mutable { return write_output(w, out_tensor); });
         }
         done += p.source_bytes;
 
@@ -364,6 +375,8 @@ Result<QuantizeReport> quantize_impl(const std::filesystem::path& in, const std:
         report.tensor_bytes += p.target_bytes;
         report.tensors.push_back(std::move(t));
     }
+    if (auto r = finish_pending_write(); !r)
+        return r.take_error();
     if (!progress.report(plans->size(), "", done, true))
         return make_error(ErrorCode::Cancelled, "quantization cancelled");
     if (auto r = w.finish(); !r)

@@ -70,7 +70,8 @@ Result<AtomicFile> AtomicFile::create(const std::filesystem::path& target, std::
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : target(std::move(other.target)), temp(std::move(other.temp)), fd(std::exchange(other.fd, -1)),
-      failed(other.failed), written(other.written), buffer(std::move(other.buffer)) {
+      failed(other.failed), written(other.written), handed(other.handed), writeback_from(other.writeback_from),
+      buffer(std::move(other.buffer)) {
     other.temp.clear();
 }
 
@@ -83,6 +84,8 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
         fd = std::exchange(other.fd, -1);
         failed = other.failed;
         written = other.written;
+        handed = other.handed;
+        writeback_from = other.writeback_from;
         buffer = std::move(other.buffer);
     }
     return *this;
@@ -105,13 +108,31 @@ Error AtomicFile::io_error(const char* what, int err) {
     return make_error(ErrorCode::Io, target.string() + ": " + what + ": " + std::strerror(err));
 }
 
+Result<void> AtomicFile::write_through(const uint8_t* data, size_t size) {
+    auto r = write_all(fd, data, size, target);
+    if (!r.ok()) {
+        failed = true;
+        return r;
+    }
+    handed += size;
+#ifdef __linux__
+    // Start the disk writes now, without waiting for them, so that commit()'s fsync finds
+    // little left to do: a large file would otherwise be written out only at the very end.
+    constexpr uint64_t kWritebackStep = uint64_t{8} << 20;
+    if (handed - writeback_from >= kWritebackStep) {
+        ::sync_file_range(fd, static_cast<off_t>(writeback_from), static_cast<off_t>(handed - writeback_from),
+                          SYNC_FILE_RANGE_WRITE);
+        writeback_from = handed;
+    }
+#endif
+    return {};
+}
+
 Result<void> AtomicFile::flush() {
     if (buffer.empty())
         return {};
-    auto r = write_all(fd, buffer.data(), buffer.size(), target);
+    auto r = write_through(buffer.data(), buffer.size());
     buffer.clear();
-    if (!r.ok())
-        failed = true;
     return r;
 }
 
@@ -124,12 +145,8 @@ Result<void> AtomicFile::write(std::span<const uint8_t> bytes) {
         return {};
     }
     QUANTA_TRY(flush());
-    if (bytes.size() >= kBufferBytes) {
-        auto r = write_all(fd, bytes.data(), bytes.size(), target);
-        if (!r.ok())
-            failed = true;
-        return r;
-    }
+    if (bytes.size() >= kBufferBytes)
+        return write_through(bytes.data(), bytes.size());
     buffer.insert(buffer.end(), bytes.begin(), bytes.end());
     return {};
 }

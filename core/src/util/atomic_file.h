@@ -44,6 +44,7 @@ public:
 private:
     AtomicFile() = default;
     Result<void> flush();
+    Result<void> write_through(const uint8_t* data, size_t size);
     Error io_error(const char* what, int err);
 
     std::filesystem::path target;
@@ -51,6 +52,8 @@ private:
     int fd = -1;
     bool failed = false;
     uint64_t written = 0;
+    uint64_t handed = 0;           // bytes handed to the OS (the file offset)
+    uint64_t writeback_from = 0;   // start of the bytes whose writeback has not been started
     std::vector<uint8_t> buffer;   // pending bytes not yet handed to the OS
 };
 

@@ -19,7 +19,7 @@ namespace {
 std::vector<float> adversarial_row(int64_t n, uint32_t seed) {
     std::mt19937 rng(seed);
     std::normal_distribution<float> normal(0.0f, 1.0f);
-    std::uniform_int_distribution<int> kind(0, 11);
+    std::uniform_int_distribution<int> kind(0, 13);
     std::vector<float> x(static_cast<size_t>(n));
     for (int64_t b = 0; b < n; b += 16) { // each 16-element piece gets its own character
         const int k = kind(rng);
@@ -36,6 +36,10 @@ std::vector<float> adversarial_row(int64_t n, uint32_t seed) {
             case 6: v = static_cast<float>(static_cast<int>(rng() % 33) - 16) * scale / 16.0f; break; // grid
             case 7: if (i % 16 == 3) v *= 40.0f; break;                // an outlier
             case 8: v = (i % 16 == 0) ? scale : 0.0f; break;           // one spike
+            case 9: v = (i % 3 == 0) ? -0.0f : (i % 3 == 1 ? 0.0f : v); break; // signed zeros
+            case 10: // amax 127 (scale 1): x * id lands exactly on halves, both signs
+                v = (i % 16 == 0) ? 127.0f : static_cast<float>(static_cast<int>(rng() % 41) - 20) + 0.5f;
+                break;
             default: break;
             }
             x[static_cast<size_t>(i)] = v;
