@@ -368,7 +368,12 @@ constexpr const char* kEnglish =
     "work it took to keep the light burning through the long nights, and how lonely the work could be when the "
     "roads were closed by snow and no one came to the harbor for weeks at a time.";
 
-TEST(PerplexityDefaultModel, EnglishTextIsInASaneRange) {
+// llama.cpp's perplexity of the default model on kEnglish at c = 128 is 14.623959 (two windows,
+// 126 scored tokens; scripts/perplexity_reference.py on the text written to a file). On so few
+// tokens the engines' floating-point differences (docs/benchmarks.md, agreement) move the mean
+// NLL by about 0.01 nats, so the bound here is 2 %; the CLI test on 1008 tokens of the Debian
+// FAQ holds Quanta to 0.5 %.
+TEST(PerplexityDefaultModel, EnglishTextMatchesLlamaCpp) {
     const std::filesystem::path path = QUANTA_DEFAULT_MODEL;
     if (!std::filesystem::exists(path))
         GTEST_SKIP() << "default model absent: " << path;
@@ -380,9 +385,8 @@ TEST(PerplexityDefaultModel, EnglishTextIsInASaneRange) {
     auto r = perplexity(*model, ids, {.n_ctx = 128});
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->n_tokens, static_cast<int64_t>(ids.size() / 128) * 63);
-    EXPECT_TRUE(std::isfinite(r->ppl));
-    EXPECT_GT(r->ppl, 2.0);
-    EXPECT_LT(r->ppl, 60.0);
+    EXPECT_EQ(r->n_tokens, 126);
+    EXPECT_NEAR(r->ppl / 14.623959, 1.0, 0.02);
     EXPECT_GT(r->ppl_stderr, 0.0);
     EXPECT_LT(r->ppl_stderr, r->ppl);
 }
