@@ -22,6 +22,7 @@
 // with nothing written.
 #pragma once
 
+#include "quanta/memory_state.h"
 #include "quanta/result.h"
 
 #include <chrono>
@@ -96,12 +97,6 @@ struct Message {
     std::optional<GenerationStats> stats;
 };
 
-/// The memory strategy's running summary of a conversation's beginning.
-struct MemoryState {
-    std::string summary;
-    int64_t covered_messages = 0;           ///< the summary covers the first N messages (in order)
-    bool operator==(const MemoryState&) const = default;
-};
 
 struct SearchHit {
     int64_t conversation_id = 0;

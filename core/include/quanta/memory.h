@@ -43,6 +43,7 @@
 
 #include "quanta/chat_template.h"
 #include "quanta/engine.h"
+#include "quanta/memory_state.h"
 #include "quanta/result.h"
 
 #include <cstdint>
@@ -69,11 +70,6 @@ Result<MemoryStrategy> parse_memory_strategy(std::string_view text);
 /// The CLI syntax of a strategy; parse_memory_strategy(format_memory_strategy(s)) == s.
 std::string format_memory_strategy(const MemoryStrategy& strategy);
 
-/// What a conversation's summary stands for; kept with the conversation between turns.
-struct MemoryState {
-    std::string summary; ///< "" until something was summarized
-    int64_t covered = 0; ///< history messages [0, covered) the summary stands for
-};
 
 /// Writes summaries for the Summary and SummaryBuffer strategies.
 class Summarizer {

@@ -280,7 +280,7 @@ Result<std::vector<SearchHit>> ConversationStore::search(std::string_view text, 
 Result<std::optional<MemoryState>> ConversationStore::memory_state(int64_t conversation_id) {
     auto& db = m_impl->db;
     QUANTA_TRY(require_conversation(db, conversation_id));
-    QUANTA_TRY_ASSIGN(Query q, db.query("SELECT summary, covered_messages FROM memory_state WHERE conversation_id = ?1"));
+    QUANTA_TRY_ASSIGN(Query q, db.query("SELECT summary, covered FROM memory_state WHERE conversation_id = ?1"));
     q.bind(1, conversation_id);
     QUANTA_TRY_ASSIGN(const bool row, q.step());
     if (!row)
@@ -289,15 +289,15 @@ Result<std::optional<MemoryState>> ConversationStore::memory_state(int64_t conve
 }
 
 Result<void> ConversationStore::set_memory_state(int64_t conversation_id, const MemoryState& state) {
-    if (state.covered_messages < 0)
-        return make_error(ErrorCode::InvalidArgument, "memory state: covered_messages < 0");
+    if (state.covered < 0)
+        return make_error(ErrorCode::InvalidArgument, "memory state: covered < 0");
     auto& db = m_impl->db;
     QUANTA_TRY_ASSIGN(auto tx, Transaction::begin(db));
     QUANTA_TRY(require_conversation(db, conversation_id));
-    QUANTA_TRY_ASSIGN(Query q, db.query("INSERT INTO memory_state (conversation_id, summary, covered_messages) "
+    QUANTA_TRY_ASSIGN(Query q, db.query("INSERT INTO memory_state (conversation_id, summary, covered) "
                                         "VALUES (?1, ?2, ?3) ON CONFLICT (conversation_id) DO UPDATE SET "
-                                        "summary = excluded.summary, covered_messages = excluded.covered_messages"));
-    q.bind(1, conversation_id).bind(2, state.summary).bind(3, state.covered_messages);
+                                        "summary = excluded.summary, covered = excluded.covered"));
+    q.bind(1, conversation_id).bind(2, state.summary).bind(3, state.covered);
     QUANTA_TRY(q.run());
     return tx.commit();
 }

@@ -115,7 +115,7 @@ Result<std::string> ConversationStore::export_json(int64_t id) {
         json doc = {{"format", kFormat}, {"version", kFormatVersion}, {"conversation", std::move(conv)},
                     {"messages", std::move(list)}};
         doc["memory_state"] =
-            memory ? json{{"summary", memory->summary}, {"covered_messages", memory->covered_messages}} : json(nullptr);
+            memory ? json{{"summary", memory->summary}, {"covered", memory->covered}} : json(nullptr);
         return dump(doc, 2) + "\n";
     } catch (const json::exception& e) {
         return make_error(ErrorCode::Internal, std::string("export_json: ") + e.what());
@@ -178,7 +178,7 @@ Result<ImportDoc> parse_document(std::string_view text) {
     }
     if (doc.contains("memory_state") && !doc["memory_state"].is_null()) {
         const json& ms = doc["memory_state"];
-        out.memory = MemoryState{ms.at("summary").get<std::string>(), ms.at("covered_messages").get<int64_t>()};
+        out.memory = MemoryState{ms.at("summary").get<std::string>(), ms.at("covered").get<int64_t>()};
     }
     return out;
 }
@@ -221,9 +221,9 @@ Result<int64_t> ConversationStore::import_json(std::string_view text) {
         QUANTA_TRY(q.run());
     }
     if (doc.memory) {
-        QUANTA_TRY_ASSIGN(Query q, db.query("INSERT INTO memory_state (conversation_id, summary, covered_messages) "
+        QUANTA_TRY_ASSIGN(Query q, db.query("INSERT INTO memory_state (conversation_id, summary, covered) "
                                             "VALUES (?1, ?2, ?3)"));
-        q.bind(1, id).bind(2, doc.memory->summary).bind(3, doc.memory->covered_messages);
+        q.bind(1, id).bind(2, doc.memory->summary).bind(3, doc.memory->covered);
         QUANTA_TRY(q.run());
     }
     QUANTA_TRY(tx.commit());

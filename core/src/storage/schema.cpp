@@ -50,7 +50,7 @@ CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
 CREATE TABLE memory_state (
     conversation_id  INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
     summary          TEXT    NOT NULL,
-    covered_messages INTEGER NOT NULL
+    covered INTEGER NOT NULL
 );
 )sql";
 

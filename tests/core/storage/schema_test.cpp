@@ -52,7 +52,7 @@ CREATE TABLE messages (
 CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
 CREATE TABLE memory_state (
     conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
-    summary TEXT NOT NULL, covered_messages INTEGER NOT NULL);
+    summary TEXT NOT NULL, covered INTEGER NOT NULL);
 PRAGMA user_version = 1;
 )sql";
 
