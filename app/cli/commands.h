@@ -16,5 +16,6 @@ const CommandSpec& synth_command();
 const CommandSpec& quantize_command();
 const CommandSpec& perplexity_command();
 const CommandSpec& estimate_command();
+const CommandSpec& history_command();
 
 } // namespace quanta::cli
