@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+#include "engine_worker.h"
+
+#include "quanta/memory.h"
+
+#include <algorithm>
+
+namespace quanta::services {
+
+namespace {
+
+QString qstring(const std::string& s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+/// Tokens at the front of `prompt` that the cache already holds; at least one token is left to
+/// decode, since decoding is what produces the next logits.
+size_t reusable_prefix(const std::vector<int32_t>& cached, const std::vector<int32_t>& prompt) {
+    const size_t limit = std::min(cached.size(), prompt.size() - 1);
+    size_t n = 0;
+    while (n < limit && cached[n] == prompt[n])
+        ++n;
+    return n;
+}
+
+} // namespace
+
+EngineWorker::EngineWorker(QObject* parent) : QObject(parent) {}
+EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::loadModel(const QString& path, const EngineLoadOptions& options) {
+    m_session.reset();
+    m_template.reset();
+    m_model.reset();
+    backend::BackendOptions backend_options;
+    backend_options.cpu_threads = options.threads;
+    m_backends = backend::available_backends(backend_options);
+    backend::Device* device = nullptr;
+    for (auto& b : m_backends)
+        if (!b->devices().empty() && device == nullptr)
+            device = b->devices().front();
+    if (device == nullptr) {
+        emit loadFailed(tr("No compute device is available."));
+        return;
+    }
+    auto model = Model::load(path.toStdString(), *device);
+    if (!model) {
+        emit loadFailed(qstring(model.error().message));
+        return;
+    }
+    auto tmpl = chat_template_from_gguf((*model)->file());
+    if (!tmpl) {
+        emit loadFailed(qstring(tmpl.error().message));
+        return;
+    }
+    SessionOptions session_options;
+    session_options.n_ctx = options.n_ctx;
+    auto session = Session::create(*model, session_options);
+    if (!session) {
+        emit loadFailed(qstring(session.error().message));
+        return;
+    }
+    m_model = std::move(*model);
+    m_template.emplace(std::move(*tmpl));
+    m_session = std::move(*session);
+    emit modelLoaded(tr("%1 (%2, %3 layers, context %4)")
+                         .arg(QString::fromStdString(path.toStdString()), qstring(m_model->type_name()))
+                         .arg(m_model->config().n_layer)
+                         .arg(m_session->n_ctx()));
+}
+
+void EngineWorker::reply(const std::vector<ChatMessage>& messages, const ReplyOptions& options) {
+    if (!m_session) {
+        emit replyFailed(tr("No model is loaded."));
+        return;
+    }
+    auto prompt = chat_prompt_tokens(*m_model, *m_template, messages);
+    if (!prompt) {
+        emit replyFailed(qstring(prompt.error().message));
+        return;
+    }
+    Session& s = *m_session;
+    const int64_t room = s.n_ctx() - static_cast<int64_t>(prompt->size());
+    if (prompt->empty() || room < 1) {
+        emit replyFailed(tr("The conversation does not fit the context of %1 tokens.").arg(s.n_ctx()));
+        return;
+    }
+    const size_t keep = reusable_prefix(s.tokens(), *prompt);
+    s.truncate(static_cast<int64_t>(keep));
+    GenerateOptions generate_options;
+    generate_options.sampling = options.sampling;
+    generate_options.n_predict = options.n_predict > 0 ? std::min(options.n_predict, room) : room;
+
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    auto last_emit = t0;
+    double first_token_ms = -1.0;
+    std::string reply;
+    std::string pending; // text not yet sent: one signal per kChunkInterval at most
+    m_cancel.reset();
+    auto stats = generate(
+        s, std::span<const int32_t>(prompt->data() + keep, prompt->size() - keep), generate_options,
+        [&](int32_t, std::string_view text) {
+            const auto now = Clock::now();
+            if (first_token_ms < 0)
+                first_token_ms = std::chrono::duration<double, std::milli>(now - t0).count();
+            reply += text;
+            pending += text;
+            if (now - last_emit >= kChunkInterval && !pending.empty()) {
+                emit textChunk(qstring(pending));
+                pending.clear();
+                last_emit = now;
+            }
+            return true;
+        },
+        &m_cancel);
+    if (!pending.empty())
+        emit textChunk(qstring(pending));
+    if (!stats) {
+        emit replyFailed(qstring(stats.error().message));
+        return;
+    }
+    const double tps =
+        stats->generate_seconds > 0 ? static_cast<double>(stats->n_generated) / stats->generate_seconds : 0.0;
+    emit replyFinished(qstring(reply), tps, std::max(0.0, first_token_ms), QString::fromLatin1(stop_reason_name(stats->stop)));
+}
+
+} // namespace quanta::services
