@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <optional>
 #include <csignal>
 #include <cstdio>
@@ -26,16 +25,6 @@ namespace {
 CancelToken g_cancel;
 
 extern "C" void on_chat_interrupt(int) { g_cancel.cancel(); }
-
-/// Length of the common prefix of the cache and the new prompt. At least one token of the prompt
-/// is always left to decode, since decode() must produce logits.
-size_t reusable_prefix(const std::vector<int32_t>& cached, const std::vector<int32_t>& prompt) {
-    const size_t limit = std::min(cached.size(), prompt.size() - 1);
-    size_t n = 0;
-    while (n < limit && cached[n] == prompt[n])
-        ++n;
-    return n;
-}
 
 /// Where the conversation is kept: nothing (--no-save), or a conversation of the database,
 /// created when the first message is sent so that an empty chat leaves no trace.
@@ -87,10 +76,10 @@ int chat(const ParsedArgs& args) {
     const std::string conversation = args.value("--conversation").value_or("new");
     int64_t resume_id = 0;
     if (conversation != "new") {
-        char* end = nullptr;
-        resume_id = std::strtoll(conversation.c_str(), &end, 10);
-        if (*end != '\0' || resume_id <= 0)
+        auto id = parse_conversation_id(conversation);
+        if (!id)
             return usage_error("chat", "--conversation takes a conversation id or 'new'");
+        resume_id = *id;
         if (args.flag("--no-save"))
             return usage_error("chat", "--conversation and --no-save exclude each other");
     }
@@ -195,8 +184,7 @@ int chat(const ParsedArgs& args) {
         if (!prompt)
             return fail("chat template", prompt.error().message);
         Session& s = **session;
-        const size_t keep = reusable_prefix(s.tokens(), *prompt);
-        s.truncate(static_cast<int64_t>(keep));
+        const size_t keep = s.keep_common_prefix(*prompt);
         const std::span<const int32_t> fresh(prompt->data() + keep, prompt->size() - keep);
         // Never past the context: the memory left at least `reserve` positions free.
         const int64_t room = n_ctx - static_cast<int64_t>(prompt->size());
@@ -224,8 +212,7 @@ int chat(const ParsedArgs& args) {
         history.push_back({"assistant", reply});
 
         GenerationStats gen;
-        gen.tokens_per_second =
-            stats->generate_seconds > 0 ? static_cast<double>(stats->n_generated) / stats->generate_seconds : 0.0;
+        gen.tokens_per_second = stats->tokens_per_second();
         gen.time_to_first_token_ms = std::max(0.0, first_token_ms);
         gen.model_file = saved.settings.model_file;
         gen.model_type = saved.settings.model_type;

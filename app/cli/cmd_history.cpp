@@ -26,17 +26,6 @@ std::string local_time(int64_t ms) {
     return buf;
 }
 
-Result<int64_t> parse_id(const std::string& text) {
-    try {
-        size_t used = 0;
-        const long long v = std::stoll(text, &used);
-        if (used == text.size() && v > 0)
-            return static_cast<int64_t>(v);
-    } catch (const std::exception&) {
-    }
-    return make_error(ErrorCode::InvalidArgument, "'" + printable(text) + "' is not a conversation id");
-}
-
 void print_json(const nlohmann::json& j) { std::printf("%s\n", j.dump().c_str()); }
 
 int list(ConversationStore& store, bool json) {
@@ -133,7 +122,7 @@ int history(const ParsedArgs& args) {
         std::fprintf(stderr, "quanta-cli: purged %lld deleted conversation(s)\n", static_cast<long long>(*n));
         return kExitOk;
     }
-    auto id = parse_id(pos[1]);
+    auto id = parse_conversation_id(pos[1]);
     if (!id)
         return usage_error("history", id.error().message);
     if (action == "show")

@@ -15,8 +15,8 @@ CancelToken g_cancel;
 extern "C" void on_interrupt(int) { g_cancel.cancel(); }
 
 void print_timing(const GenerateStats& s) {
-    const double pp = s.prompt_seconds > 0 ? static_cast<double>(s.n_prompt) / s.prompt_seconds : 0.0;
-    const double tg = s.generate_seconds > 0 ? static_cast<double>(s.n_generated) / s.generate_seconds : 0.0;
+    const double pp = s.prompt_tokens_per_second();
+    const double tg = s.tokens_per_second();
     std::fprintf(stderr,
                  "\nquanta-cli: prompt %lld tokens in %.3f s (%.1f t/s), generated %lld tokens in %.3f s "
                  "(%.1f t/s), stop: %s\n",

@@ -2,9 +2,21 @@
 #include "history_db.h"
 
 #include <cstdlib>
+#include <stdexcept>
 #include <system_error>
 
 namespace quanta::cli {
+
+Result<int64_t> parse_conversation_id(const std::string& text) {
+    try {
+        size_t used = 0;
+        const long long v = std::stoll(text, &used);
+        if (used == text.size() && v > 0)
+            return static_cast<int64_t>(v);
+    } catch (const std::exception&) {
+    }
+    return make_error(ErrorCode::InvalidArgument, "'" + printable(text) + "' is not a conversation id");
+}
 
 std::filesystem::path default_history_db() {
     const char* xdg = std::getenv("XDG_DATA_HOME");

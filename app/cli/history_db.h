@@ -15,6 +15,10 @@ namespace quanta::cli {
 /// HOME is set.
 std::filesystem::path default_history_db();
 
+/// A conversation id as typed by a user: a positive decimal integer, nothing else.
+/// Errors: InvalidArgument.
+Result<int64_t> parse_conversation_id(const std::string& text);
+
 /// --db's value or the default, with its folder created. Errors: Io (no HOME, folder not
 /// creatable), those of ConversationStore::open (Corrupt, Unsupported, Io when locked).
 Result<ConversationStore> open_history(const ParsedArgs& args, std::filesystem::path* path_out = nullptr);

@@ -11,16 +11,6 @@ namespace {
 
 QString qstring(const std::string& s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
-/// Tokens at the front of `prompt` that the cache already holds; at least one token is left to
-/// decode, since decoding is what produces the next logits.
-size_t reusable_prefix(const std::vector<int32_t>& cached, const std::vector<int32_t>& prompt) {
-    const size_t limit = std::min(cached.size(), prompt.size() - 1);
-    size_t n = 0;
-    while (n < limit && cached[n] == prompt[n])
-        ++n;
-    return n;
-}
-
 } // namespace
 
 EngineWorker::EngineWorker(QObject* parent) : QObject(parent) {}
@@ -83,8 +73,7 @@ void EngineWorker::reply(const std::vector<ChatMessage>& messages, const ReplyOp
         emit replyFailed(tr("The conversation does not fit the context of %1 tokens.").arg(s.n_ctx()));
         return;
     }
-    const size_t keep = reusable_prefix(s.tokens(), *prompt);
-    s.truncate(static_cast<int64_t>(keep));
+    const size_t keep = s.keep_common_prefix(*prompt);
     GenerateOptions generate_options;
     generate_options.sampling = options.sampling;
     generate_options.n_predict = options.n_predict > 0 ? std::min(options.n_predict, room) : room;
@@ -118,9 +107,7 @@ void EngineWorker::reply(const std::vector<ChatMessage>& messages, const ReplyOp
         emit replyFailed(qstring(stats.error().message));
         return;
     }
-    const double tps =
-        stats->generate_seconds > 0 ? static_cast<double>(stats->n_generated) / stats->generate_seconds : 0.0;
-    emit replyFinished(qstring(reply), tps, std::max(0.0, first_token_ms), QString::fromLatin1(stop_reason_name(stats->stop)));
+    emit replyFinished(qstring(reply), stats->tokens_per_second(), std::max(0.0, first_token_ms), QString::fromLatin1(stop_reason_name(stats->stop)));
 }
 
 } // namespace quanta::services

@@ -121,6 +121,27 @@ TEST_F(EngineTest, PrefillEqualsTokenByTokenDecode) {
     EXPECT_LT(max_rel_diff(last, prefill), 1e-3);
 }
 
+// keep_common_prefix keeps what a new prompt shares with the cache, but never the whole prompt.
+TEST_F(EngineTest, KeepCommonPrefixLeavesAtLeastOneTokenToDecode) {
+    auto model = load(synth("m", small_spec(Format::Q8_0)));
+    ASSERT_NE(model, nullptr);
+    auto session = Session::create(model, {.n_ctx = 64});
+    ASSERT_TRUE(session.ok());
+    Session& s = **session;
+    ASSERT_TRUE(s.decode(kIds).ok());
+    std::vector<int32_t> longer(kIds.begin(), kIds.end());
+    longer.push_back(7);
+    EXPECT_EQ(s.keep_common_prefix(longer), kIds.size());
+    EXPECT_EQ(s.position(), static_cast<int64_t>(kIds.size()));
+    EXPECT_EQ(s.keep_common_prefix(kIds), kIds.size() - 1); // the last token must be decoded again
+    EXPECT_EQ(s.position(), static_cast<int64_t>(kIds.size()) - 1);
+    std::vector<int32_t> diverging(kIds.begin(), kIds.begin() + 3);
+    diverging.push_back(kIds[3] + 1);
+    diverging.push_back(1);
+    EXPECT_EQ(s.keep_common_prefix(diverging), 3u);
+    EXPECT_EQ(s.tokens(), std::vector<int32_t>(kIds.begin(), kIds.begin() + 3));
+}
+
 TEST_F(EngineTest, FullContextIsAnErrorUnlessShiftIsAsked) {
     auto model = load(synth("m", small_spec(Format::Q8_0)));
     ASSERT_NE(model, nullptr);

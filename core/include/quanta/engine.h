@@ -138,6 +138,10 @@ public:
     void clear();
     /// Drop cached tokens from `position` on (to re-run a shared prefix only once).
     void truncate(int64_t position);
+    /// Before decoding `prompt` from scratch: keep the cached tokens it starts with (at least
+    /// one prompt token is always left to decode, since decoding produces the logits), drop the
+    /// rest, and return how many were kept; decode prompt[kept..] next.
+    size_t keep_common_prefix(std::span<const int32_t> prompt);
     const Model& model() const;
     /// Bytes of the KV cache and scratch buffers.
     uint64_t state_bytes() const;
@@ -164,6 +168,11 @@ struct GenerateStats {
     double prompt_seconds = 0.0;
     double generate_seconds = 0.0;
     StopReason stop = StopReason::Length;
+    double prompt_tokens_per_second() const { return rate(n_prompt, prompt_seconds); }
+    double tokens_per_second() const { return rate(n_generated, generate_seconds); }
+
+private:
+    static double rate(int64_t n, double seconds) { return seconds > 0 ? static_cast<double>(n) / seconds : 0.0; }
 };
 
 /// Called once per generated token with the text it completes (may be empty while a UTF-8

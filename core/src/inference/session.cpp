@@ -245,6 +245,16 @@ void Session::truncate(int64_t pos) {
     if (pos >= 0 && pos < position())
         m_impl->tokens.resize(static_cast<size_t>(pos));
 }
+size_t Session::keep_common_prefix(std::span<const int32_t> prompt) {
+    const std::vector<int32_t>& cached = m_impl->tokens;
+    const size_t limit = std::min(cached.size(), prompt.empty() ? size_t{0} : prompt.size() - 1);
+    size_t n = 0;
+    while (n < limit && cached[n] == prompt[n])
+        ++n;
+    truncate(static_cast<int64_t>(n));
+    return n;
+}
+
 const Model& Session::model() const { return *m_impl->model; }
 uint64_t Session::state_bytes() const { return m_impl->state_bytes; }
 

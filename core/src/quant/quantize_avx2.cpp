@@ -34,6 +34,13 @@ QUANTA_TARGET_AVX2 inline __m256i clamp8(__m256i v, int lo, int hi) {
 
 QUANTA_TARGET_AVX2 inline __m256 abs8(__m256 v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v); }
 
+QUANTA_TARGET_AVX2 float horizontal_max(__m256 m) {
+    m = _mm256_max_ps(m, _mm256_permute2f128_ps(m, m, 1));
+    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0x4e));
+    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0xb1));
+    return _mm256_cvtss_f32(m);
+}
+
 /// Lane j of the result: (mask_j ? b_j : a_j).
 QUANTA_TARGET_AVX2 inline __m256 select(__m256 mask, __m256 a, __m256 b) { return _mm256_blendv_ps(a, b, mask); }
 QUANTA_TARGET_AVX2 inline __m256i select(__m256 mask, __m256i a, __m256i b) {
@@ -225,12 +232,10 @@ QUANTA_TARGET_AVX2 float signed_absmax32(const float* x) {
     __m256 a[4];
     for (int k = 0; k < 4; ++k)
         a[k] = abs8(_mm256_loadu_ps(x + 8 * k));
-    __m256 m = _mm256_max_ps(_mm256_max_ps(a[0], a[1]), _mm256_max_ps(a[2], a[3]));
-    m = _mm256_max_ps(m, _mm256_permute2f128_ps(m, m, 1));
-    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0x4e));
-    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0xb1));
-    if (_mm256_cvtss_f32(m) == 0.0f)
+    const float amax = horizontal_max(_mm256_max_ps(_mm256_max_ps(a[0], a[1]), _mm256_max_ps(a[2], a[3])));
+    if (amax == 0.0f)
         return 0.0f;
+    const __m256 m = _mm256_set1_ps(amax);
     uint32_t hits = 0;
     for (int k = 0; k < 4; ++k)
         hits |= static_cast<uint32_t>(_mm256_movemask_ps(_mm256_cmp_ps(a[k], m, _CMP_EQ_OQ))) << (8 * k);
@@ -269,13 +274,6 @@ QUANTA_TARGET_AVX2 void truncated_codes(const float* x, float sub, float id, flo
         const __m256 t = _mm256_add_ps(_mm256_mul_ps(v, _mm256_set1_ps(id)), _mm256_set1_ps(bias));
         q[k] = _mm256_min_epi32(_mm256_cvttps_epi32(t), _mm256_set1_epi32(top));
     }
-}
-
-QUANTA_TARGET_AVX2 float horizontal_max(__m256 m) {
-    m = _mm256_max_ps(m, _mm256_permute2f128_ps(m, m, 1));
-    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0x4e));
-    m = _mm256_max_ps(m, _mm256_shuffle_ps(m, m, 0xb1));
-    return _mm256_cvtss_f32(m);
 }
 
 /// The reference's min_max over 32 values. The order of a vector min does not matter except
