@@ -17,6 +17,8 @@ EngineWorker::EngineWorker(QObject* parent) : QObject(parent) {}
 EngineWorker::~EngineWorker() = default;
 
 void EngineWorker::loadModel(const QString& path, const EngineLoadOptions& options) {
+    m_summarizer.reset();
+    m_counter.reset();
     m_session.reset();
     m_template.reset();
     m_model.reset();
@@ -25,13 +27,28 @@ void EngineWorker::loadModel(const QString& path, const EngineLoadOptions& optio
     m_backends = backend::available_backends(backend_options);
     backend::Device* device = nullptr;
     for (auto& b : m_backends)
-        if (!b->devices().empty() && device == nullptr)
-            device = b->devices().front();
+        for (backend::Device* d : b->devices()) {
+            const bool named = QString::fromStdString(d->info().name) == options.device;
+            if (device == nullptr || named)
+                device = d;
+            if (named)
+                break;
+        }
     if (device == nullptr) {
         emit loadFailed(tr("No compute device is available."));
         return;
     }
-    auto model = Model::load(path.toStdString(), *device);
+    LoadOptions load_options;
+    int last_percent = -1;
+    load_options.on_progress = [this, &last_percent](float fraction) {
+        const int percent = static_cast<int>(fraction * 100.0f);
+        if (percent != last_percent) { // at most 101 signals, whatever the number of tensors
+            last_percent = percent;
+            emit loadProgress(fraction);
+        }
+        return true;
+    };
+    auto model = Model::load(path.toStdString(), *device, load_options);
     if (!model) {
         emit loadFailed(qstring(model.error().message));
         return;
@@ -48,8 +65,14 @@ void EngineWorker::loadModel(const QString& path, const EngineLoadOptions& optio
         emit loadFailed(qstring(session.error().message));
         return;
     }
+    auto counter = model_token_counter(*model);
+    if (!counter) {
+        emit loadFailed(qstring(counter.error().message));
+        return;
+    }
     m_model = std::move(*model);
     m_template.emplace(std::move(*tmpl));
+    m_counter.emplace(std::move(*counter));
     m_session = std::move(*session);
     emit modelLoaded(tr("%1 (%2, %3 layers, context %4)")
                          .arg(QString::fromStdString(path.toStdString()), qstring(m_model->type_name()))
@@ -57,12 +80,40 @@ void EngineWorker::loadModel(const QString& path, const EngineLoadOptions& optio
                          .arg(m_session->n_ctx()));
 }
 
-void EngineWorker::reply(const std::vector<ChatMessage>& messages, const ReplyOptions& options) {
+void EngineWorker::reply(const std::vector<ChatMessage>& conversation, const ReplyOptions& options) {
     if (!m_session) {
         emit replyFailed(tr("No model is loaded."));
         return;
     }
-    auto prompt = chat_prompt_tokens(*m_model, *m_template, messages);
+    m_cancel.reset();
+    const bool summarizes = options.memory.kind == MemoryStrategy::Kind::Summary ||
+                            options.memory.kind == MemoryStrategy::Kind::SummaryBuffer;
+    if (summarizes && !m_summarizer) {
+        auto summarizer = EngineSummarizer::create(m_model);
+        if (!summarizer) {
+            emit replyFailed(qstring(summarizer.error().message));
+            return;
+        }
+        m_summarizer = std::move(*summarizer);
+        m_summarizer->set_cancel_token(&m_cancel);
+    }
+    MemoryState state = options.memory_state;
+    const int64_t reserve = std::clamp<int64_t>(options.reserve, 0, m_session->n_ctx() / 2);
+    auto plan = build_prompt(conversation, options.memory, state, m_summarizer.get(), *m_counter,
+                             m_session->n_ctx(), reserve);
+    if (state != options.memory_state) // saved even when the reply fails below: the summary is valid
+        emit memoryStateChanged(qstring(state.summary), state.covered);
+    if (!plan) {
+        if (plan.error().code == ErrorCode::ContextFull)
+            emit replyFailed(tr("The message does not fit the context of %1 tokens: %2")
+                                 .arg(m_session->n_ctx())
+                                 .arg(qstring(plan.error().message)));
+        else
+            emit replyFailed(qstring(plan.error().message));
+        return;
+    }
+    emit promptPlanned(plan->dropped, plan->prompt_tokens, m_session->n_ctx());
+    auto prompt = chat_prompt_tokens(*m_model, *m_template, plan->messages);
     if (!prompt) {
         emit replyFailed(qstring(prompt.error().message));
         return;
@@ -84,7 +135,6 @@ void EngineWorker::reply(const std::vector<ChatMessage>& messages, const ReplyOp
     double first_token_ms = -1.0;
     std::string reply;
     std::string pending; // text not yet sent: one signal per kChunkInterval at most
-    m_cancel.reset();
     auto stats = generate(
         s, std::span<const int32_t>(prompt->data() + keep, prompt->size() - keep), generate_options,
         [&](int32_t, std::string_view text) {

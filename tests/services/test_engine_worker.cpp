@@ -109,6 +109,32 @@ private slots:
         QVERIFY(finished.first().at(0).toString().size() < 3000 * 4);
     }
 
+    void windowMemorySendsOnlyTheNewestExchange() {
+        QSignalSpy planned(m_worker, &EngineWorker::promptPlanned);
+        QSignalSpy finished(m_worker, &EngineWorker::replyFinished);
+        ReplyOptions options;
+        options.n_predict = 4;
+        options.memory = {MemoryStrategy::Kind::Window, 0};
+        const std::vector<ChatMessage> conversation = {
+            {"system", "Be brief."}, {"user", "one"}, {"assistant", "1"}, {"user", "two"}, {"assistant", "2"},
+            {"user", "three"}};
+        QMetaObject::invokeMethod(m_worker, [w = m_worker, options, conversation] { w->reply(conversation, options); });
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(planned.size(), 1);
+        QCOMPARE(planned.first().at(0).toLongLong(), 4); // the two earlier exchanges
+        QVERIFY(planned.first().at(1).toLongLong() > 0);
+        QCOMPARE(planned.first().at(2).toLongLong(), 4096);
+    }
+
+    void aMessageLargerThanTheContextIsAReadableError() {
+        QSignalSpy failed(m_worker, &EngineWorker::replyFailed);
+        const std::string huge(40000, 'x');
+        QMetaObject::invokeMethod(m_worker, [w = m_worker, huge] { w->reply({{"user", huge}}, {}); });
+        QVERIFY(failed.wait(60000));
+        QVERIFY2(failed.first().first().toString().startsWith(QStringLiteral("The message does not fit the context of 4096 tokens")),
+                 qPrintable(failed.first().first().toString()));
+    }
+
 private:
     QTemporaryDir m_dir;
     QString m_model;
