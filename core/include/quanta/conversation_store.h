@@ -144,6 +144,14 @@ public:
     Result<int64_t> append_message(int64_t conversation_id, const NewMessage& message);
     /// All messages in order of appending. NotFound: no such conversation.
     Result<std::vector<Message>> messages(int64_t conversation_id);
+    /// Hard-deletes message `first_message_id` and every later message of the conversation (ids
+    /// >= first_message_id within it), with their index entries, in one transaction; sets the
+    /// conversation's `updated`. A stored MemoryState whose `covered` exceeds the history messages
+    /// (user and assistant) that remain is reset to {"", 0}: its summary stood for text that is
+    /// gone. Returns how many messages were deleted. The desktop app's Regenerate and
+    /// Edit-and-resend drop the last reply (and the user message before it) this way.
+    /// NotFound: no such conversation, or no such message in it.
+    Result<int64_t> delete_messages_from(int64_t conversation_id, int64_t first_message_id);
 
     /// Case-insensitive substring search over message text, newest first, at most `limit` hits,
     /// soft-deleted conversations excluded. Queries of 3 or more characters use the FTS5 trigram

@@ -242,6 +242,40 @@ Result<std::vector<Message>> ConversationStore::messages(int64_t conversation_id
     return out;
 }
 
+Result<int64_t> ConversationStore::delete_messages_from(int64_t conversation_id, int64_t first_message_id) {
+    auto& db = m_impl->db;
+    QUANTA_TRY_ASSIGN(auto tx, Transaction::begin(db));
+    QUANTA_TRY(require_conversation(db, conversation_id));
+    {
+        QUANTA_TRY_ASSIGN(Query q, db.query("SELECT 1 FROM messages WHERE id = ?1 AND conversation_id = ?2"));
+        q.bind(1, first_message_id).bind(2, conversation_id);
+        QUANTA_TRY_ASSIGN(const bool row, q.step());
+        if (!row)
+            return make_error(ErrorCode::NotFound, "no message with id " + std::to_string(first_message_id) +
+                                                       " in conversation " + std::to_string(conversation_id));
+    }
+    int64_t deleted = 0;
+    {
+        // The index entries go by the messages_fts_delete trigger.
+        QUANTA_TRY_ASSIGN(Query q, db.query("DELETE FROM messages WHERE conversation_id = ?1 AND id >= ?2"));
+        q.bind(1, conversation_id).bind(2, first_message_id);
+        QUANTA_TRY(q.run());
+        deleted = sqlite3_changes(db.raw());
+    }
+    {
+        // `covered` counts history messages only (the CLI and the app keep the system prompt in the
+        // conversation's settings, and skip stored system messages when they rebuild the history).
+        QUANTA_TRY_ASSIGN(Query q, db.query("UPDATE memory_state SET summary = '', covered = 0 "
+                                            "WHERE conversation_id = ?1 AND covered > (SELECT COUNT(*) FROM "
+                                            "messages WHERE conversation_id = ?1 AND role != 'system')"));
+        q.bind(1, conversation_id);
+        QUANTA_TRY(q.run());
+    }
+    QUANTA_TRY(touch(db, conversation_id));
+    QUANTA_TRY(tx.commit());
+    return deleted;
+}
+
 Result<std::vector<SearchHit>> ConversationStore::search(std::string_view text, size_t limit) {
     const std::string needle = trim(text);
     std::vector<SearchHit> hits;

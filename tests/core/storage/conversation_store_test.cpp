@@ -203,6 +203,106 @@ TEST_F(StorageStore, SoftDeleteHidesAndUndeleteRestores) {
     EXPECT_EQ(store.delete_conversation(12345).error().code, ErrorCode::NotFound);
 }
 
+NewMessage assistant(std::string text) {
+    return NewMessage{MessageRole::Assistant, std::move(text), 0, GenerationStats{12.5, 80, "m.gguf", "Q8_0"}};
+}
+
+TEST_F(StorageStore, DeleteMessagesFromDropsTheTailAndItsIndexEntries) {
+    auto store = open_store();
+    const int64_t c = *store.create_conversation(ConversationSettings{"chat"});
+    const int64_t other = *store.create_conversation(ConversationSettings{"other"});
+    const int64_t u1 = *store.append_message(c, user("tell me about the lighthouse"));
+    const int64_t a1 = *store.append_message(c, assistant("the lighthouse keeper 등대지기"));
+    const int64_t u2 = *store.append_message(c, user("and the harbour 바다"));
+    const int64_t a2 = *store.append_message(c, assistant("the harbour is calm 항구"));
+    const int64_t o1 = *store.append_message(other, user("other harbour"));
+    ASSERT_TRUE(store.set_memory_state(c, MemoryState{"about lighthouses", 2}).ok());
+    const int64_t updated_before = store.get_conversation(c)->updated_ms;
+
+    // Regenerate: drop the last reply only. covered = 2 <= 3 remaining: the summary stays.
+    auto n = store.delete_messages_from(c, a2);
+    ASSERT_TRUE(n.ok()) << n.error().message;
+    EXPECT_EQ(*n, 1);
+    auto rest = store.messages(c);
+    ASSERT_EQ(rest->size(), 3u);
+    EXPECT_EQ((*rest)[2].id, u2);
+    EXPECT_EQ((*rest)[2].content, "and the harbour 바다");
+    EXPECT_EQ(store.search("calm")->size(), 0u);
+    EXPECT_EQ(store.search("항구")->size(), 0u); // the 2-character scan
+    EXPECT_EQ(**store.memory_state(c), (MemoryState{"about lighthouses", 2}));
+    EXPECT_GT(store.get_conversation(c)->updated_ms, updated_before);
+    EXPECT_EQ((*store.list_conversations())[0].message_count, 3);
+
+    // Edit-and-resend of the second turn: the user message and everything after it.
+    ASSERT_TRUE(store.append_message(c, assistant("a second reply about harbours")).ok());
+    n = store.delete_messages_from(c, u2);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(*n, 2);
+    rest = store.messages(c);
+    ASSERT_EQ(rest->size(), 2u);
+    EXPECT_EQ((*rest)[0].id, u1);
+    EXPECT_EQ((*rest)[1].id, a1);
+    EXPECT_EQ((*rest)[1].stats, (GenerationStats{12.5, 80, "m.gguf", "Q8_0"}));
+    EXPECT_EQ(store.search("harbour")->size(), 1u); // only the other conversation's message
+    EXPECT_EQ((*store.search("harbour"))[0].message_id, o1);
+    EXPECT_EQ(store.search("바다")->size(), 0u);
+    EXPECT_EQ(store.search("lighthouse")->size(), 2u);
+    // covered = 2 and 2 history messages remain: still valid.
+    EXPECT_EQ(**store.memory_state(c), (MemoryState{"about lighthouses", 2}));
+
+    // Dropping the reply the summary stands for resets it.
+    n = store.delete_messages_from(c, a1);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(*n, 1);
+    EXPECT_EQ(**store.memory_state(c), (MemoryState{"", 0}));
+    EXPECT_EQ(store.messages(c)->size(), 1u);
+    EXPECT_EQ(store.messages(other)->size(), 1u);
+
+    // The full-text index still agrees with the table.
+    ASSERT_TRUE(store.append_message(c, user("fresh lighthouse text")).ok());
+    EXPECT_EQ(store.search("lighthouse")->size(), 2u);
+    EXPECT_EQ(store.search("fresh")->size(), 1u);
+}
+
+TEST_F(StorageStore, DeleteMessagesFromCountsHistoryNotSystemMessages) {
+    auto store = open_store();
+    const int64_t c = *store.create_conversation(ConversationSettings{"chat"});
+    ASSERT_TRUE(store.append_message(c, NewMessage{MessageRole::System, "be brief", 0, std::nullopt}).ok());
+    ASSERT_TRUE(store.append_message(c, user("one")).ok());
+    ASSERT_TRUE(store.append_message(c, assistant("two")).ok());
+    const int64_t u2 = *store.append_message(c, user("three"));
+    ASSERT_TRUE(store.append_message(c, assistant("four")).ok());
+    ASSERT_TRUE(store.set_memory_state(c, MemoryState{"one, two", 2}).ok());
+    ASSERT_TRUE(store.delete_messages_from(c, u2).ok());
+    EXPECT_EQ(store.messages(c)->size(), 3u);
+    EXPECT_EQ(**store.memory_state(c), (MemoryState{"one, two", 2})); // 2 history messages remain
+
+    ASSERT_TRUE(store.set_memory_state(c, MemoryState{"one, two, three", 3}).ok());
+    ASSERT_TRUE(store.append_message(c, user("three again")).ok());
+    const int64_t tail = *store.append_message(c, assistant("four again"));
+    ASSERT_TRUE(store.delete_messages_from(c, tail).ok());
+    EXPECT_EQ(**store.memory_state(c), (MemoryState{"one, two, three", 3})); // 3 remain
+    const int64_t last_user = store.messages(c)->back().id;
+    ASSERT_TRUE(store.delete_messages_from(c, last_user).ok());
+    EXPECT_EQ(**store.memory_state(c), (MemoryState{"", 0})); // 2 remain, the system one not counted
+}
+
+TEST_F(StorageStore, DeleteMessagesFromRejectsUnknownIds) {
+    auto store = open_store();
+    const int64_t a = *store.create_conversation(ConversationSettings{"a"});
+    const int64_t b = *store.create_conversation(ConversationSettings{"b"});
+    const int64_t in_a = *store.append_message(a, user("alpha"));
+    ASSERT_TRUE(store.append_message(b, user("beta")).ok());
+    EXPECT_EQ(store.delete_messages_from(12345, in_a).error().code, ErrorCode::NotFound);
+    EXPECT_EQ(store.delete_messages_from(b, in_a).error().code, ErrorCode::NotFound); // not b's
+    EXPECT_EQ(store.delete_messages_from(a, in_a + 100).error().code, ErrorCode::NotFound);
+    EXPECT_EQ(store.messages(a)->size(), 1u);
+    EXPECT_EQ(store.messages(b)->size(), 1u);
+    // No memory state stored: nothing to reset, and none is created.
+    EXPECT_EQ(*store.delete_messages_from(a, in_a), 1);
+    EXPECT_FALSE(store.memory_state(a)->has_value());
+}
+
 bool contains(const std::string& haystack, const std::string& needle) {
     return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
 }
