@@ -1,12 +1,25 @@
 // SPDX-License-Identifier: MIT
 #include "main_window.h"
 
+#include "chat/chat_view.h"
+#include "chat_controller.h"
+#include "engine_worker.h"
+#include "model_catalog.h"
 #include "model_details_view.h"
+#include "panels/estimate_panel.h"
+#include "panels/model_bar.h"
+#include "panels/settings_dialog.h"
+#include "quantize_job.h"
+#include "sidebar/conversation_sidebar.h"
+#include "store_worker.h"
+#include "theme.h"
 
+#include "quanta/backend/backend.h"
 #include "quanta/gguf.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -14,18 +27,30 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+using quanta::services::AppSettings;
+using quanta::services::EngineWorker;
+using quanta::services::StoreWorker;
+
 namespace {
 
-// Runs on a worker thread: touches no widget, only the file and core/.
-ModelLoadResult loadSummary(const QString& path) {
+constexpr auto kDefaultModelFile = "SmolLM2-135M-Instruct.Q4_1.gguf";
+
+// Runs on a pool thread: touches no widget, only the file and core/.
+ModelLoadResult readSummary(const QString& path) {
     ModelLoadResult result;
     result.path = path;
     const std::string nativePath = QFile::encodeName(path).toStdString();
@@ -56,13 +81,31 @@ QString droppedModelPath(const QMimeData* mime) {
     return url.toLocalFile();
 }
 
+// "MOSTLY_Q4_K_M" -> "Q4_K_M": the name users know from file names.
+QString shortTypeName(const std::string& fileTypeName) {
+    QString name = QString::fromStdString(fileTypeName);
+    if (name.startsWith(QLatin1String("MOSTLY_")))
+        name.remove(0, 7);
+    return name;
+}
+
+QList<quanta::backend::DeviceInfo> listDevices() {
+    QList<quanta::backend::DeviceInfo> devices;
+    for (const auto& backend : quanta::backend::available_backends())
+        for (quanta::backend::Device* device : backend->devices())
+            devices.append(device->info());
+    return devices;
+}
+
 } // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMainWindow(parent), m_options(options) {
     setWindowTitle(QStringLiteral("Quanta"));
     setAcceptDrops(true);
-    resize(1180, 760);
+    resize(1280, 800);
+    m_settings = AppSettings::load(*openSettings());
     createMenus();
+    createWorkers();
 
     m_errorBanner = new QLabel;
     m_errorBanner->setObjectName(QStringLiteral("errorBanner"));
@@ -72,31 +115,143 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                                 "#f5c2bd; border-radius: 4px; padding: 8px; }"));
     m_errorBanner->hide();
 
+    m_sidebar = new quanta::ui::ConversationSidebar;
+    m_modelBar = new quanta::ui::ModelBar;
+    m_chat = new quanta::ui::ChatView;
+    m_estimate = new quanta::ui::EstimatePanel;
+    m_details = new ModelDetailsView;
+
     m_pages = new QStackedWidget;
     m_welcomePage = createWelcomePage();
-    m_loadingPage = createLoadingPage();
-    m_details = new ModelDetailsView;
+    m_chatPage = createChatPage();
     m_pages->addWidget(m_welcomePage);
-    m_pages->addWidget(m_loadingPage);
-    m_pages->addWidget(m_details);
+    m_pages->addWidget(m_chatPage);
 
-    auto* central = new QWidget;
-    auto* layout = new QVBoxLayout(central);
-    layout->addWidget(m_errorBanner);
-    layout->addWidget(m_pages, 1);
-    setCentralWidget(central);
+    auto* center = new QWidget;
+    auto* centerColumn = new QVBoxLayout(center);
+    centerColumn->setContentsMargins(0, 0, 0, 0);
+    centerColumn->addWidget(m_modelBar);
+    centerColumn->addWidget(m_errorBanner);
+    centerColumn->addWidget(m_pages, 1);
+
+    m_sidePanel = new QTabWidget;
+    m_sidePanel->setObjectName(QStringLiteral("sidePanel"));
+    m_sidePanel->addTab(m_estimate, tr("Memory"));
+    m_sidePanel->addTab(m_details, tr("Model"));
+
+    m_splitter = new QSplitter(Qt::Horizontal);
+    m_splitter->addWidget(m_sidebar);
+    m_splitter->addWidget(center);
+    m_splitter->addWidget(m_sidePanel);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({240, 680, 360});
+    setCentralWidget(m_splitter);
+
+    m_loadProgress = new QProgressBar;
+    m_loadProgress->setObjectName(QStringLiteral("loadProgress"));
+    m_loadProgress->setRange(0, 100);
+    m_loadProgress->setMaximumWidth(200);
+    m_loadProgress->hide();
+    statusBar()->addPermanentWidget(m_loadProgress);
     statusBar()->showMessage(tr("No model open"));
+
+    m_controller = new quanta::ui::ChatController(m_chat, m_sidebar, m_engine, m_store, &m_settings, this);
+    connect(m_controller, &quanta::ui::ChatController::errorOccurred, this, &MainWindow::showError);
+    connect(m_controller, &quanta::ui::ChatController::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    m_controller->newConversation();
+
+    connect(m_modelBar, &quanta::ui::ModelBar::modelChosen, this, &MainWindow::openModel);
+    connect(m_modelBar, &quanta::ui::ModelBar::openModelRequested, this, &MainWindow::showOpenDialog);
+    connect(m_modelBar, &quanta::ui::ModelBar::quantizeRequested, this, &MainWindow::quantizeTo);
+    connect(m_modelBar, &quanta::ui::ModelBar::deviceChosen, this, [this](const QString& device) {
+        AppSettings changed = m_settings;
+        changed.device = device;
+        applySettings(changed);
+    });
+    const QList<quanta::backend::DeviceInfo> devices = listDevices();
+    m_modelBar->setDevices(devices);
+    for (const auto& device : devices)
+        if (QString::fromStdString(device.name) == m_settings.device || &device == &devices.constFirst())
+            m_estimate->setDevice(device);
+    m_estimate->setContext(m_settings.n_ctx);
+    m_modelBar->setRecentModels(m_settings.recent_models);
+    rescanModels();
+
+    connect(m_store, &StoreWorker::conversationsListed, this, [this] { emit conversationsReady(); });
+    const QString database = m_options.databasePath.isEmpty() ? StoreWorker::defaultDatabasePath() : m_options.databasePath;
+    QMetaObject::invokeMethod(m_store, [s = m_store, database] {
+        s->open(database);
+        s->listConversations();
+    });
+
+    updatePages();
+    if (m_options.openLastModel && !m_settings.last_model.isEmpty() && QFileInfo::exists(m_settings.last_model))
+        openModel(m_settings.last_model);
 }
 
-// A load still running when the window goes away finishes in the thread pool; its watcher is a
-// child of this window and dies with it, so the result is dropped without touching a widget.
-MainWindow::~MainWindow() = default;
+// Workers stop before the window's widgets go: a reply or load in flight ends at its next step.
+MainWindow::~MainWindow() {
+    m_engine->stop();
+    m_engineThread.quit();
+    m_storeThread.quit();
+    m_engineThread.wait();
+    m_storeThread.wait();
+}
+
+std::unique_ptr<QSettings> MainWindow::openSettings() const {
+    if (m_options.settingsFile.isEmpty())
+        return std::make_unique<QSettings>();
+    return std::make_unique<QSettings>(m_options.settingsFile, QSettings::IniFormat);
+}
+
+void MainWindow::createWorkers() {
+    m_engine = new EngineWorker;
+    m_engine->moveToThread(&m_engineThread);
+    connect(&m_engineThread, &QThread::finished, m_engine, &QObject::deleteLater);
+    m_engineThread.setObjectName(QStringLiteral("engine"));
+    m_engineThread.start();
+
+    m_store = new StoreWorker;
+    m_store->moveToThread(&m_storeThread);
+    connect(&m_storeThread, &QThread::finished, m_store, &QObject::deleteLater);
+    m_storeThread.setObjectName(QStringLiteral("store"));
+    m_storeThread.start();
+
+    connect(m_engine, &EngineWorker::loadProgress, this, [this](double fraction) {
+        m_loadProgress->setValue(static_cast<int>(fraction * 100.0));
+    });
+    connect(m_engine, &EngineWorker::modelLoaded, this, [this](const QString& description) {
+        m_engineLoading = false;
+        --m_loadsRunning;
+        m_loadProgress->hide();
+        m_controller->setModelReady(true);
+        statusBar()->showMessage(tr("Ready: %1").arg(description));
+        emit modelLoaded(m_modelPath);
+    });
+    connect(m_engine, &EngineWorker::loadFailed, this, [this](const QString& message) {
+        m_engineLoading = false;
+        --m_loadsRunning;
+        m_loadProgress->hide();
+        m_controller->setModelReady(false);
+        showError(tr("Could not load %1 for chat: %2").arg(QFileInfo(m_modelPath).fileName(), message));
+        statusBar()->showMessage(tr("The model is not loaded"));
+        emit modelLoadFailed(m_modelPath, message);
+    });
+}
 
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open model…"), this, &MainWindow::showOpenDialog);
     open->setShortcut(QKeySequence::Open);
     open->setObjectName(QStringLiteral("openAction"));
+    QAction* newChat = file->addAction(tr("&New conversation"), this, [this] { m_controller->newConversation(); });
+    newChat->setShortcut(QKeySequence::New);
+    file->addSeparator();
+    QAction* settings = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
+    settings->setShortcut(QKeySequence::Preferences);
+    settings->setMenuRole(QAction::PreferencesRole);
+    settings->setObjectName(QStringLiteral("settingsAction"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -123,49 +278,86 @@ QWidget* MainWindow::createWelcomePage() {
     title->setAlignment(Qt::AlignCenter);
     column->addWidget(title);
 
-    auto* text = new QLabel(tr("Open a GGUF model to see its architecture, tokenizer, tensors and bits per weight."));
+    auto* text = new QLabel(tr("Chat with a language model on your own computer. Nothing you type leaves this "
+                               "machine. Choose a model to begin."));
     text->setAlignment(Qt::AlignCenter);
     text->setWordWrap(true);
     column->addWidget(text);
 
-    auto* button = new QPushButton(tr("Open model…"));
-    button->setObjectName(QStringLiteral("openModelButton"));
-    button->setDefault(true);
-    connect(button, &QPushButton::clicked, this, &MainWindow::showOpenDialog);
+    auto* useDefault = new QPushButton(tr("Use SmolLM2-135M-Instruct (the default model)"));
+    useDefault->setObjectName(QStringLiteral("useDefaultModelButton"));
+    useDefault->setDefault(true);
+    connect(useDefault, &QPushButton::clicked, this, [this] {
+        const QString path = defaultModelPath();
+        if (!path.isEmpty())
+            openModel(path);
+    });
+    auto* open = new QPushButton(tr("Open model…"));
+    open->setObjectName(QStringLiteral("openModelButton"));
+    connect(open, &QPushButton::clicked, this, &MainWindow::showOpenDialog);
     auto* buttonRow = new QHBoxLayout;
     buttonRow->addStretch();
-    buttonRow->addWidget(button);
+    buttonRow->addWidget(useDefault);
+    buttonRow->addWidget(open);
     buttonRow->addStretch();
     column->addLayout(buttonRow);
 
-    auto* hint = new QLabel(tr("Tip: ./scripts/run.sh downloaded the default model, SmolLM2-135M-Instruct, into the "
-                               "models/ folder. You can also drop a .gguf file onto this window."));
+    auto* hint = new QLabel;
     hint->setObjectName(QStringLiteral("firstRunHint"));
     hint->setAlignment(Qt::AlignCenter);
     hint->setWordWrap(true);
     hint->setContentsMargins(0, 12, 0, 0);
+    const bool haveDefault = !defaultModelPath().isEmpty();
+    useDefault->setVisible(haveDefault);
+    hint->setText(haveDefault
+                      ? tr("The default model is a small (135 million parameters) English model: fast on any "
+                           "computer, good for trying things out. You can also drop a .gguf file onto this window.")
+                      : tr("Tip: ./scripts/run.sh downloads the default model, SmolLM2-135M-Instruct, into the "
+                           "models/ folder. You can also drop a .gguf file onto this window."));
     column->addWidget(hint);
     column->addStretch(3);
     return page;
 }
 
-QWidget* MainWindow::createLoadingPage() {
-    auto* page = new QWidget;
-    auto* column = new QVBoxLayout(page);
-    column->addStretch();
-    m_loadingLabel = new QLabel;
-    m_loadingLabel->setAlignment(Qt::AlignCenter);
-    column->addWidget(m_loadingLabel);
-    auto* busy = new QProgressBar;
-    busy->setRange(0, 0);
-    busy->setMaximumWidth(320);
-    column->addWidget(busy, 0, Qt::AlignHCenter);
-    column->addStretch();
-    return page;
+QWidget* MainWindow::createChatPage() {
+    m_chat->setObjectName(QStringLiteral("chatView"));
+    return m_chat;
+}
+
+void MainWindow::updatePages() {
+    const bool firstRun = m_modelPath.isEmpty() && !m_engineLoading;
+    m_pages->setCurrentWidget(firstRun ? m_welcomePage : m_chatPage);
+}
+
+QString MainWindow::modelsFolder() const {
+    if (!m_options.modelsFolder.isEmpty())
+        return m_options.modelsFolder;
+    if (!m_settings.models_folder.isEmpty())
+        return m_settings.models_folder;
+    const QString local = QDir::current().filePath(QStringLiteral("models"));
+    if (QFileInfo(local).isDir())
+        return local;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/quanta/models");
+}
+
+QString MainWindow::defaultModelPath() const {
+    const QString path = QDir(modelsFolder()).filePath(QString::fromLatin1(kDefaultModelFile));
+    return QFileInfo::exists(path) ? path : QString();
+}
+
+void MainWindow::rescanModels() {
+    auto* watcher = new QFutureWatcher<QStringList>(this);
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        m_modelBar->setModelFiles(watcher->result());
+        if (!m_modelPath.isEmpty())
+            m_modelBar->setCurrentModel(m_modelPath);
+    });
+    watcher->setFuture(QtConcurrent::run(quanta::services::scanModelFolder, modelsFolder()));
 }
 
 void MainWindow::showOpenDialog() {
-    QString start = QDir::current().filePath(QStringLiteral("models"));
+    QString start = modelsFolder();
     if (!m_modelPath.isEmpty())
         start = QFileInfo(m_modelPath).absolutePath();
     else if (!QFileInfo(start).isDir())
@@ -177,17 +369,16 @@ void MainWindow::showOpenDialog() {
 }
 
 void MainWindow::openModel(const QString& path) {
+    if (m_controller->isReplying())
+        m_engine->stop();
     const quint64 serial = ++m_loadSerial;
     ++m_loadsRunning;
-    m_errorBanner->hide();
-    m_loadingLabel->setText(tr("Reading %1…").arg(QFileInfo(path).fileName()));
-    m_pages->setCurrentWidget(m_loadingPage);
+    clearError();
     statusBar()->showMessage(tr("Reading %1…").arg(QDir::toNativeSeparators(path)));
-
     auto* watcher = new QFutureWatcher<ModelLoadResult>(this);
     connect(watcher, &QFutureWatcher<ModelLoadResult>::finished, this,
-            [this, watcher, serial] { onLoadFinished(watcher, serial); });
-    watcher->setFuture(QtConcurrent::run(loadSummary, path));
+            [this, watcher, serial] { onSummaryRead(watcher, serial); });
+    watcher->setFuture(QtConcurrent::run(readSummary, path));
 }
 
 bool MainWindow::isLoading() const {
@@ -198,31 +389,122 @@ QString MainWindow::errorMessage() const {
     return m_errorBanner->isVisible() ? m_errorBanner->text() : QString();
 }
 
-void MainWindow::onLoadFinished(QFutureWatcher<ModelLoadResult>* watcher, quint64 serial) {
+void MainWindow::onSummaryRead(QFutureWatcher<ModelLoadResult>* watcher, quint64 serial) {
     watcher->deleteLater();
     --m_loadsRunning;
     if (serial != m_loadSerial)
         return; // the user opened another file meanwhile
     const ModelLoadResult result = watcher->result();
     if (!result.summary) {
-        // Keep whatever was shown before; a failed open does not close the current model.
-        m_pages->setCurrentWidget(m_modelPath.isEmpty() ? m_welcomePage : static_cast<QWidget*>(m_details));
+        // Keep whatever was open before; a failed open does not close the current model.
         showError(tr("Could not open %1: %2").arg(QFileInfo(result.path).fileName(), result.error));
-        statusBar()->showMessage(m_modelPath.isEmpty() ? tr("No model open") : QDir::toNativeSeparators(m_modelPath));
+        if (!m_modelPath.isEmpty())
+            m_modelBar->setCurrentModel(m_modelPath);
         emit modelLoadFailed(result.path, result.error);
         return;
     }
     m_modelPath = result.path;
+    m_modelType = shortTypeName(result.summary->file_type_name);
     m_details->showSummary(result.path, *result.summary);
-    m_pages->setCurrentWidget(m_details);
+    m_estimate->setModelFile(result.path);
+    m_modelBar->setCurrentModel(result.path);
+    m_settings.remember_model(result.path);
+    m_settings.save(*openSettings());
+    m_modelBar->setRecentModels(m_settings.recent_models);
     setWindowTitle(tr("%1 – Quanta").arg(QFileInfo(result.path).fileName()));
-    statusBar()->showMessage(QDir::toNativeSeparators(result.path));
-    emit modelLoaded(result.path);
+    emit modelInspected(result.path);
+    loadIntoEngine();
+}
+
+void MainWindow::loadIntoEngine() {
+    if (m_modelPath.isEmpty())
+        return;
+    m_controller->setModel(m_modelPath, m_modelType);
+    m_controller->setModelReady(false);
+    if (!m_engineLoading)
+        ++m_loadsRunning;
+    m_engineLoading = true;
+    updatePages();
+    m_loadProgress->setValue(0);
+    m_loadProgress->show();
+    statusBar()->showMessage(tr("Loading %1…").arg(QFileInfo(m_modelPath).fileName()));
+    quanta::services::EngineLoadOptions options;
+    options.threads = m_settings.threads;
+    options.n_ctx = m_settings.n_ctx;
+    options.device = m_settings.device;
+    QMetaObject::invokeMethod(m_engine, [e = m_engine, path = m_modelPath, options] { e->loadModel(path, options); });
+}
+
+void MainWindow::showSettings() {
+    quanta::ui::SettingsDialog dialog(m_settings, this);
+    if (dialog.exec() == QDialog::Accepted)
+        applySettings(dialog.settings());
+}
+
+void MainWindow::applySettings(const AppSettings& settings) {
+    const bool reload = settings.n_ctx != m_settings.n_ctx || settings.threads != m_settings.threads ||
+                        settings.device != m_settings.device;
+    const bool rescan = settings.models_folder != m_settings.models_folder;
+    const bool languageChanged = settings.language != m_settings.language;
+    if (settings.theme != m_settings.theme)
+        quanta::ui::applyTheme(settings.theme);
+    m_settings = settings;
+    m_settings.save(*openSettings());
+    m_estimate->setContext(m_settings.n_ctx);
+    if (rescan)
+        rescanModels();
+    if (reload && !m_modelPath.isEmpty()) {
+        if (m_controller->isReplying())
+            m_engine->stop();
+        loadIntoEngine();
+    }
+    if (languageChanged)
+        statusBar()->showMessage(tr("The language changes the next time Quanta starts."), 8000);
+}
+
+void MainWindow::quantizeTo(const QString& source, const QString& type) {
+    const auto families = quanta::services::groupModelFiles({source});
+    const QString family = families.isEmpty() ? QString() : families.constFirst().name;
+    QString target = quanta::ui::defaultQuantizeTarget(source, family, type);
+    target = QFileDialog::getSaveFileName(this, tr("Quantize to %1").arg(type), target, tr("GGUF models (*.gguf)"));
+    if (target.isEmpty())
+        return;
+    auto* job = new quanta::ui::QuantizeJob(source, target, type, m_settings.threads, this);
+    auto* dialog = new QProgressDialog(tr("Quantizing %1 to %2…").arg(QFileInfo(source).fileName(), type),
+                                       tr("Cancel"), 0, 1000, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setMinimumDuration(0);
+    dialog->setWindowTitle(tr("Quantize"));
+    connect(dialog, &QProgressDialog::canceled, job, &quanta::ui::QuantizeJob::cancel);
+    connect(job, &quanta::ui::QuantizeJob::progress, dialog, [dialog](double fraction, const QString& tensor, double eta) {
+        dialog->setValue(static_cast<int>(fraction * 1000.0));
+        dialog->setLabelText(eta > 0 ? tr("Writing %1 (about %2 s left)").arg(tensor).arg(qRound(eta))
+                                     : tr("Writing %1").arg(tensor));
+    });
+    connect(job, &quanta::ui::QuantizeJob::finished, this, [this, job, dialog](const QString& path, const QString& summary) {
+        dialog->close();
+        job->deleteLater();
+        statusBar()->showMessage(tr("Quantized: %1 (%2)").arg(QFileInfo(path).fileName(), summary), 10000);
+        m_settings.remember_model(path);
+        m_settings.save(*openSettings());
+        rescanModels();
+    });
+    connect(job, &quanta::ui::QuantizeJob::failed, this, [this, job, dialog](const QString& message) {
+        dialog->close();
+        job->deleteLater();
+        showError(message);
+    });
+    job->start();
 }
 
 void MainWindow::showError(const QString& message) {
     m_errorBanner->setText(message);
     m_errorBanner->show();
+}
+
+void MainWindow::clearError() {
+    m_errorBanner->hide();
+    m_errorBanner->clear();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
@@ -236,4 +518,9 @@ void MainWindow::dropEvent(QDropEvent* event) {
         return;
     event->acceptProposedAction();
     openModel(path);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    m_engine->stop();
+    QMainWindow::closeEvent(event);
 }

@@ -1,19 +1,39 @@
 // SPDX-License-Identifier: MIT
-// The Quanta main window: a first-run panel until a model is open, then the model's details.
-// Files are parsed on a worker thread (QtConcurrent); only the finished summary reaches the GUI
-// thread, and a newer open request makes an older one's result be ignored.
+// The Quanta main window: conversations on the left, the model bar and the chat in the middle,
+// the memory estimate and the model's details on the right; a first-run panel until a model is
+// chosen. Opening a model reads its header on a pool thread (details, estimate) and loads it on
+// the EngineWorker's thread; conversations live in SQLite behind the StoreWorker's thread. The
+// GUI thread only lays out widgets (ARCHITECTURE.md, "Threads").
 #pragma once
 
+#include "app_settings.h"
 #include "quanta/model_info.h"
 
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <QThread>
 
 #include <optional>
 
 class QLabel;
+class QProgressBar;
+class QSettings;
+class QSplitter;
 class QStackedWidget;
+class QTabWidget;
 class ModelDetailsView;
+
+namespace quanta::services {
+class EngineWorker;
+class StoreWorker;
+}
+namespace quanta::ui {
+class ChatController;
+class ChatView;
+class ConversationSidebar;
+class EstimatePanel;
+class ModelBar;
+}
 
 /// What the worker thread hands back: a summary or a one-line error.
 struct ModelLoadResult {
@@ -22,45 +42,98 @@ struct ModelLoadResult {
     QString error;
 };
 
+/// Where the window keeps its state; tests point these at temporary files.
+struct MainWindowOptions {
+    QString settingsFile;  ///< "" : the platform's QSettings (~/.config/Quanta/Quanta.conf)
+    QString databasePath;  ///< "" : StoreWorker::defaultDatabasePath(), shared with quanta-cli
+    QString modelsFolder;  ///< "" : the settings' folder, else ./models, else the XDG data folder
+    bool openLastModel = true; ///< reopen the model of the previous run
+};
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    explicit MainWindow(const MainWindowOptions& options = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Start reading a GGUF file in the background; modelLoaded or modelLoadFailed follows.
+    /// Read the GGUF header (details, estimate) and load the model for chat. modelLoaded or
+    /// modelLoadFailed follows; modelInspected comes first when the header could be read.
     void openModel(const QString& path);
     bool isLoading() const;
     QString modelPath() const { return m_modelPath; }
-    ModelDetailsView* detailsView() const { return m_details; }
     /// The error shown in the window, empty when there is none.
     QString errorMessage() const;
+    const quanta::services::AppSettings& settings() const { return m_settings; }
+    /// Replaces the settings (as the Settings dialog does): saved, theme applied, model reloaded
+    /// when the context, threads or device changed.
+    void applySettings(const quanta::services::AppSettings& settings);
+
+    ModelDetailsView* detailsView() const { return m_details; }
+    quanta::ui::ChatView* chatView() const { return m_chat; }
+    quanta::ui::ConversationSidebar* sidebar() const { return m_sidebar; }
+    quanta::ui::EstimatePanel* estimatePanel() const { return m_estimate; }
+    quanta::ui::ModelBar* modelBar() const { return m_modelBar; }
+    quanta::ui::ChatController* chatController() const { return m_controller; }
+    /// The models folder in use (scanned for the model picker).
+    QString modelsFolder() const;
+    /// The default model fetched by scripts/run.sh, if it is in the models folder.
+    QString defaultModelPath() const;
 
 signals:
+    void modelInspected(const QString& path);
     void modelLoaded(const QString& path);
     void modelLoadFailed(const QString& path, const QString& message);
+    /// The conversation list arrived from the database (once at start, then after each change).
+    void conversationsReady();
 
 public slots:
     void showOpenDialog();
+    void showSettings();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void createMenus();
+    void createWorkers();
     QWidget* createWelcomePage();
-    QWidget* createLoadingPage();
-    void onLoadFinished(QFutureWatcher<ModelLoadResult>* watcher, quint64 serial);
+    QWidget* createChatPage();
+    void onSummaryRead(QFutureWatcher<ModelLoadResult>* watcher, quint64 serial);
+    void loadIntoEngine();
+    void rescanModels();
+    void quantizeTo(const QString& source, const QString& type);
     void showError(const QString& message);
+    void clearError();
+    void updatePages();
+    std::unique_ptr<QSettings> openSettings() const;
+
+    MainWindowOptions m_options;
+    quanta::services::AppSettings m_settings;
+
+    QThread m_engineThread;
+    QThread m_storeThread;
+    quanta::services::EngineWorker* m_engine = nullptr; // lives on m_engineThread
+    quanta::services::StoreWorker* m_store = nullptr;   // lives on m_storeThread
 
     QStackedWidget* m_pages = nullptr;
     QWidget* m_welcomePage = nullptr;
-    QWidget* m_loadingPage = nullptr;
-    QLabel* m_loadingLabel = nullptr;
+    QWidget* m_chatPage = nullptr;
     QLabel* m_errorBanner = nullptr;
+    QProgressBar* m_loadProgress = nullptr;
+    QSplitter* m_splitter = nullptr;
+    QTabWidget* m_sidePanel = nullptr;
     ModelDetailsView* m_details = nullptr;
-    QString m_modelPath;
-    quint64 m_loadSerial = 0; ///< the newest request; older results are dropped
-    int m_loadsRunning = 0;
+    quanta::ui::ChatView* m_chat = nullptr;
+    quanta::ui::ConversationSidebar* m_sidebar = nullptr;
+    quanta::ui::EstimatePanel* m_estimate = nullptr;
+    quanta::ui::ModelBar* m_modelBar = nullptr;
+    quanta::ui::ChatController* m_controller = nullptr;
+
+    QString m_modelPath;       ///< the model shown (header read), "" : none
+    QString m_modelType;       ///< its file type, e.g. "Q4_1"
+    quint64 m_loadSerial = 0;  ///< the newest request; older results are dropped
+    int m_loadsRunning = 0;    ///< header reads and engine loads in flight
+    bool m_engineLoading = false;
 };

@@ -1,15 +1,32 @@
 // SPDX-License-Identifier: MIT
-// Quanta desktop app: sets up the application, the translation for the system language (Korean
-// or English), and the main window; a model path given as the first argument is opened at once.
+// Quanta desktop app: sets up the application, the theme and the translation (the system's
+// language, or the one chosen in Settings), and the main window; a model path given as the first
+// argument is opened at once.
+#include "app_settings.h"
 #include "main_window.h"
+#include "screenshot_tour.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QSettings>
 #include <QTimer>
 #include <QTranslator>
+
+namespace {
+
+QLocale uiLocale(const QString& language) {
+    if (language == QLatin1String("ko"))
+        return QLocale(QLocale::Korean, QLocale::SouthKorea);
+    if (language == QLatin1String("en"))
+        return QLocale(QLocale::English, QLocale::UnitedStates);
+    return QLocale();
+}
+
+} // namespace
 
 int main(int argc, char* argv[]) {
     QApplication app(argc, argv);
@@ -19,38 +36,77 @@ int main(int argc, char* argv[]) {
     // The PNG is a raster of quanta.svg: Qt draws SVG only with the optional qt6-svg plugin.
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/quanta.png")));
 
+    // Options are parsed before the translation is chosen (--language), so --help is English.
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Run and quantize language models locally."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("GGUF model to open."));
+    const QCommandLineOption settingsFile(QStringLiteral("settings"),
+                                          QStringLiteral("Keep the settings in this file instead of the user's."),
+                                          QStringLiteral("file"));
+    const QCommandLineOption database(QStringLiteral("database"),
+                                      QStringLiteral("Keep conversations in this SQLite file instead of the user's."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption language(QStringLiteral("language"),
+                                      QStringLiteral("User interface language: en or ko (default: the setting, "
+                                                     "else the system's)."),
+                                      QStringLiteral("code"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save the window as an image once the model is loaded, "
+                                                       "then quit."),
+                                        QStringLiteral("file"));
+    const QCommandLineOption tour(QStringLiteral("screenshots"),
+                                  QStringLiteral("Save the README's screenshots into this folder (chat after a reply "
+                                                 "to --prompt, estimate, model, settings; first run without a "
+                                                 "model), then quit."),
+                                  QStringLiteral("folder"));
+    const QCommandLineOption prompt(QStringLiteral("prompt"), QStringLiteral("The message --screenshots sends."),
+                                    QStringLiteral("text"), QStringLiteral("What is quantization, in two sentences?"));
+    const QCommandLineOption prefix(QStringLiteral("screenshot-prefix"),
+                                    QStringLiteral("Prefix of the --screenshots file names."), QStringLiteral("text"));
+    parser.addOptions({settingsFile, database, language, screenshot, tour, prompt, prefix});
+    parser.process(app);
+
+    MainWindowOptions options;
+    options.settingsFile = parser.value(settingsFile);
+    options.databasePath = parser.value(database);
+    options.openLastModel = parser.positionalArguments().isEmpty() && !parser.isSet(tour) && !parser.isSet(screenshot);
+    quanta::services::AppSettings settings;
+    {
+        std::unique_ptr<QSettings> qs = options.settingsFile.isEmpty()
+                                            ? std::make_unique<QSettings>()
+                                            : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
+        settings = quanta::services::AppSettings::load(*qs);
+    }
+    const QLocale locale = uiLocale(parser.isSet(language) ? parser.value(language) : settings.language);
+    QLocale::setDefault(locale);
+    quanta::ui::applyTheme(settings.theme);
+
     // Qt's own strings (standard dialogs) and ours; a missing language falls back to English.
     QTranslator qtTranslator;
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(&qtTranslator);
     QTranslator appTranslator;
     // English is the fallback: its file also holds the plural forms ("1 tensor", "2 tensors").
-    if (appTranslator.load(QLocale(), QStringLiteral("quanta"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
+    if (appTranslator.load(locale, QStringLiteral("quanta"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
         appTranslator.load(QStringLiteral(":/i18n/quanta_en.qm")))
         QApplication::installTranslator(&appTranslator);
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Run and quantize language models locally."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("model"), QApplication::translate("main", "GGUF model to open."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QApplication::translate("main", "Save the window as an image once the model "
-                                                                        "is shown, then quit (for documentation)."),
-                                        QStringLiteral("file"));
-    parser.addOption(screenshot);
-    parser.process(app);
-
-    MainWindow window;
+    MainWindow window(options);
     window.show();
-    if (!parser.positionalArguments().isEmpty())
+    const bool withModel = !parser.positionalArguments().isEmpty();
+    if (withModel)
         window.openModel(parser.positionalArguments().constFirst());
 
-    if (parser.isSet(screenshot)) {
+    if (parser.isSet(tour)) {
+        auto* steps = new ScreenshotTour(&window, parser.value(tour), parser.value(prompt), parser.value(prefix));
+        steps->start(withModel);
+    } else if (parser.isSet(screenshot)) {
         const QString target = parser.value(screenshot);
         auto grab = [&window, target](bool ok) {
-            // One more turn of the event loop so the table has laid out its rows.
+            // One more turn of the event loop so the views have laid out.
             QTimer::singleShot(300, &window, [&window, target, ok] {
                 const bool saved = window.grab().save(target);
                 QApplication::exit(ok && saved ? 0 : 1);
@@ -58,7 +114,7 @@ int main(int argc, char* argv[]) {
         };
         QObject::connect(&window, &MainWindow::modelLoaded, &window, [grab] { grab(true); });
         QObject::connect(&window, &MainWindow::modelLoadFailed, &window, [grab] { grab(false); });
-        if (parser.positionalArguments().isEmpty())
+        if (!withModel)
             grab(true);
     }
     return app.exec();

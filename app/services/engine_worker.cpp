@@ -40,13 +40,14 @@ void EngineWorker::loadModel(const QString& path, const EngineLoadOptions& optio
     }
     LoadOptions load_options;
     int last_percent = -1;
+    m_cancel.reset(); // stop() during a load abandons it (the window is closing)
     load_options.on_progress = [this, &last_percent](float fraction) {
         const int percent = static_cast<int>(fraction * 100.0f);
         if (percent != last_percent) { // at most 101 signals, whatever the number of tensors
             last_percent = percent;
             emit loadProgress(fraction);
         }
-        return true;
+        return !m_cancel.cancelled();
     };
     auto model = Model::load(path.toStdString(), *device, load_options);
     if (!model) {

@@ -56,7 +56,8 @@ public:
     explicit EngineWorker(QObject* parent = nullptr);
     ~EngineWorker() override;
 
-    /// Ends the running reply at its next token (replyFinished then says "cancelled").
+    /// Ends the running reply at its next token (replyFinished then says "cancelled"), or the
+    /// running load at its next tensor (loadFailed).
     void stop() { m_cancel.cancel(); }
 
     /// Load a model (replacing the current one). Emits modelLoaded or loadFailed.
