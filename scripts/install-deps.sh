@@ -23,7 +23,8 @@ packages=(build-essential cmake ninja-build ccache pkg-config git ca-certificate
 packages+=(debian-faq debian-faq-ko)
 if [ "$with_ui" = 1 ]; then
     packages+=(qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins
-               libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev xvfb xauth)
+               libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev xvfb xauth
+               fonts-nanum) # a Korean font: the Korean UI (and its screenshots) need one
 fi
 
 missing=()

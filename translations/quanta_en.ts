@@ -24,16 +24,8 @@
         <translation>Welcome to Quanta</translation>
     </message>
     <message>
-        <source>Open a GGUF model to see its architecture, tokenizer, tensors and bits per weight.</source>
-        <translation>Open a GGUF model to see its architecture, tokenizer, tensors and bits per weight.</translation>
-    </message>
-    <message>
         <source>Open model…</source>
         <translation>Open model…</translation>
-    </message>
-    <message>
-        <source>Tip: ./scripts/run.sh downloaded the default model, SmolLM2-135M-Instruct, into the models/ folder. You can also drop a .gguf file onto this window.</source>
-        <translation>Tip: ./scripts/run.sh downloaded the default model, SmolLM2-135M-Instruct, into the models/ folder. You can also drop a .gguf file onto this window.</translation>
     </message>
     <message>
         <source>Open model</source>
@@ -54,6 +46,90 @@
     <message>
         <source>%1 – Quanta</source>
         <translation>%1 – Quanta</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished">Model</translation>
+    </message>
+    <message>
+        <source>Ready: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not load %1 for chat: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model is not loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chat with a language model on your own computer. Nothing you type leaves this machine. Choose a model to begin.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use SmolLM2-135M-Instruct (the default model)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The default model is a small (135 million parameters) English model: fast on any computer, good for trying things out. You can also drop a .gguf file onto this window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tip: ./scripts/run.sh downloads the default model, SmolLM2-135M-Instruct, into the models/ folder. You can also drop a .gguf file onto this window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The language changes the next time Quanta starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantize to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantizing %1 to %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantize</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing %1 (about %2 s left)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantized: %1 (%2)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -258,18 +334,629 @@
     </message>
 </context>
 <context>
-    <name>main</name>
+    <name>quanta::services::EngineWorker</name>
     <message>
-        <source>Run and quantize language models locally.</source>
-        <translation>Run and quantize language models locally.</translation>
+        <source>No compute device is available.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>GGUF model to open.</source>
-        <translation>GGUF model to open.</translation>
+        <source>%1 (%2, %3 layers, context %4)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Save the window as an image once the model is shown, then quit (for documentation).</source>
-        <translation>Save the window as an image once the model is shown, then quit (for documentation).</translation>
+        <source>No model is loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The message does not fit the context of %1 tokens: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The conversation does not fit the context of %1 tokens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model does not fit in the memory of %1: it needs %2 MiB, %3 MiB are free. Choose a smaller quantization level or a shorter context.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::services::StoreWorker</name>
+    <message>
+        <source>The conversation database is not open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not open the conversation database: no file was given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not open the conversation database %1: cannot create the folder %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is damaged or is not a conversation database (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file was written by a newer version of Quanta (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not open the conversation database %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the list of conversations: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not create the conversation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not load the conversation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not save the message: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown role &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not rename the conversation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not delete the messages: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not delete the conversation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not restore the conversation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not search the conversations: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not save the conversation&apos;s summary: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ChatController</name>
+    <message numerus="yes">
+        <source>Prompt: %1 of %2 tokens; %n earlier message(s) left out or summarized by the memory strategy.</source>
+        <translation>
+            <numerusform>Prompt: %1 of %2 tokens; %n earlier message left out or summarized by the memory strategy.</numerusform>
+            <numerusform>Prompt: %1 of %2 tokens; %n earlier messages left out or summarized by the memory strategy.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Prompt: %1 of %2 tokens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a model to chat.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last reply is still being saved; try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last message is still being saved; try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ChatView</name>
+    <message>
+        <source>Editing your last message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message the model… (Enter to send, Shift+Enter for a new line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop generating this reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ConversationListModel</name>
+    <message>
+        <source>just now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s) ago</source>
+        <translation>
+            <numerusform>%n minute ago</numerusform>
+            <numerusform>%n minutes ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s) ago</source>
+        <translation>
+            <numerusform>%n hour ago</numerusform>
+            <numerusform>%n hours ago</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>yesterday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n day ago</numerusform>
+            <numerusform>%n days ago</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+Last change: %2
+%n message(s)</source>
+        <translation>
+            <numerusform>%1
+Last change: %2
+%n message</numerusform>
+            <numerusform>%1
+Last change: %2
+%n messages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ConversationSidebar</name>
+    <message>
+        <source>New conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search conversations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::EstimatePanel</name>
+    <message>
+        <source>As is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quantization:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Context:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bits per weight</source>
+        <translation type="unfinished">Bits per weight</translation>
+    </message>
+    <message>
+        <source>File size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compute buffers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Free memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation type="unfinished">Reading %1…</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot estimate %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 at %2 tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs %1. Choose a device to compare with its free memory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fits: needs %1 of the %2 free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>needs %1 and the device reports no free memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>needs %1, more than the %2 the device has in all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>needs %1, %2 more than the %3 free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Does not fit, because it %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::MessageWidget</name>
+    <message>
+        <source>System prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the message text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit this message and send it again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generate this reply again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 tokens/s · first token %2 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>first token %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ModelBar</name>
+    <message>
+        <source>%1 free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Level:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open model…</source>
+        <translation type="unfinished">Open model…</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantize to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::QuantizeJob</name>
+    <message>
+        <source>Quantization to %1 was cancelled; no file was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 MiB, %3 bits per weight, %4 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Temperature:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How adventurous replies are: 0 always takes the most likely word; higher values give more varied, less predictable text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top-&amp;p:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the most likely words whose probabilities add up to p are considered; lower values keep replies focused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top-&amp;k:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the k most likely words are considered; 0 turns this off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Min-p:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words less likely than this share of the most likely word are left out; 0 turns this off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Repeat penalty:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values above 1 make words that were just used less likely; 1 turns this off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Seed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The same seed gives the same reply to the same conversation; 0 picks a new one for every reply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished">Model</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Context length:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How much of the conversation the model sees at once. Longer contexts need more memory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All cores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Threads:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The default (models/)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models &amp;folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>S&amp;ystem prompt:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Buffer (every message)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Window (last k exchanges)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token buffer (last N tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary + buffer (N tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Memory:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory &amp;size:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new language applies after Quanta is restarted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>T&amp;heme:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> exchanges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model sees every message of the conversation until the context is full.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model sees the newest message and the k exchanges before it; older ones are dropped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model sees the newest messages that fit in N tokens; older ones are dropped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Older messages are replaced by a running summary that the model writes itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The newest messages that fit in N tokens, plus a running summary of the older ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models folder</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

@@ -24,16 +24,8 @@
         <translation>Quanta에 오신 것을 환영합니다</translation>
     </message>
     <message>
-        <source>Open a GGUF model to see its architecture, tokenizer, tensors and bits per weight.</source>
-        <translation>GGUF 모델을 열면 아키텍처, 토크나이저, 텐서와 가중치당 비트 수를 볼 수 있습니다.</translation>
-    </message>
-    <message>
         <source>Open model…</source>
         <translation>모델 열기…</translation>
-    </message>
-    <message>
-        <source>Tip: ./scripts/run.sh downloaded the default model, SmolLM2-135M-Instruct, into the models/ folder. You can also drop a .gguf file onto this window.</source>
-        <translation>도움말: ./scripts/run.sh가 기본 모델인 SmolLM2-135M-Instruct를 models/ 폴더에 내려받았습니다. .gguf 파일을 이 창으로 끌어다 놓아도 됩니다.</translation>
     </message>
     <message>
         <source>Open model</source>
@@ -54,6 +46,90 @@
     <message>
         <source>%1 – Quanta</source>
         <translation>%1 – Quanta</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Ready: %1</source>
+        <translation>준비됨: %1</translation>
+    </message>
+    <message>
+        <source>Could not load %1 for chat: %2</source>
+        <translation>대화용으로 %1을(를) 불러올 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>The model is not loaded</source>
+        <translation>모델이 로드되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>&amp;New conversation</source>
+        <translation>새 대화(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>설정(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Chat with a language model on your own computer. Nothing you type leaves this machine. Choose a model to begin.</source>
+        <translation>내 컴퓨터에서 언어 모델과 대화하세요. 입력한 내용은 이 컴퓨터 밖으로 나가지 않습니다. 시작하려면 모델을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Use SmolLM2-135M-Instruct (the default model)</source>
+        <translation>SmolLM2-135M-Instruct 사용 (기본 모델)</translation>
+    </message>
+    <message>
+        <source>The default model is a small (135 million parameters) English model: fast on any computer, good for trying things out. You can also drop a .gguf file onto this window.</source>
+        <translation>기본 모델은 작은(매개변수 1억 3,500만 개) 영어 모델로, 어떤 컴퓨터에서도 빠르게 동작해 기능을 시험해 보기에 좋습니다. .gguf 파일을 이 창에 끌어다 놓을 수도 있습니다.</translation>
+    </message>
+    <message>
+        <source>Tip: ./scripts/run.sh downloads the default model, SmolLM2-135M-Instruct, into the models/ folder. You can also drop a .gguf file onto this window.</source>
+        <translation>팁: ./scripts/run.sh를 실행하면 기본 모델인 SmolLM2-135M-Instruct를 models/ 폴더에 내려받습니다. .gguf 파일을 이 창에 끌어다 놓을 수도 있습니다.</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>%1 로드 중…</translation>
+    </message>
+    <message>
+        <source>The language changes the next time Quanta starts.</source>
+        <translation>언어는 다음에 Quanta를 시작할 때 바뀝니다.</translation>
+    </message>
+    <message>
+        <source>Quantize to %1</source>
+        <translation>%1(으)로 양자화</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 모델 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>Quantizing %1 to %2…</source>
+        <translation>%1을(를) %2(으)로 양자화하는 중…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Quantize</source>
+        <translation>양자화</translation>
+    </message>
+    <message>
+        <source>Writing %1 (about %2 s left)</source>
+        <translation>%1 쓰는 중 (약 %2초 남음)</translation>
+    </message>
+    <message>
+        <source>Writing %1</source>
+        <translation>%1 쓰는 중</translation>
+    </message>
+    <message>
+        <source>Quantized: %1 (%2)</source>
+        <translation>양자화 완료: %1 (%2)</translation>
     </message>
 </context>
 <context>
@@ -255,18 +331,622 @@
     </message>
 </context>
 <context>
-    <name>main</name>
+    <name>quanta::services::EngineWorker</name>
     <message>
-        <source>Run and quantize language models locally.</source>
-        <translation>언어 모델을 이 컴퓨터에서 실행하고 양자화합니다.</translation>
+        <source>No compute device is available.</source>
+        <translation>사용할 수 있는 연산 장치가 없습니다.</translation>
     </message>
     <message>
-        <source>GGUF model to open.</source>
-        <translation>열 GGUF 모델.</translation>
+        <source>%1 (%2, %3 layers, context %4)</source>
+        <translation>%1 (%2, 레이어 %3개, 컨텍스트 %4)</translation>
     </message>
     <message>
-        <source>Save the window as an image once the model is shown, then quit (for documentation).</source>
-        <translation>모델이 표시되면 창을 이미지로 저장하고 종료합니다 (문서 작성용).</translation>
+        <source>No model is loaded.</source>
+        <translation>로드된 모델이 없습니다.</translation>
+    </message>
+    <message>
+        <source>The message does not fit the context of %1 tokens: %2</source>
+        <translation>메시지가 %1토큰 컨텍스트에 들어가지 않습니다: %2</translation>
+    </message>
+    <message>
+        <source>The conversation does not fit the context of %1 tokens.</source>
+        <translation>대화가 %1토큰 컨텍스트에 들어가지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The model does not fit in the memory of %1: it needs %2 MiB, %3 MiB are free. Choose a smaller quantization level or a shorter context.</source>
+        <translation>모델이 %1의 메모리에 들어가지 않습니다: %2 MiB가 필요하지만 여유 메모리는 %3 MiB입니다. 더 작은 양자화 수준이나 더 짧은 컨텍스트를 고르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::services::StoreWorker</name>
+    <message>
+        <source>The conversation database is not open.</source>
+        <translation>대화 데이터베이스가 열려 있지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Could not open the conversation database: no file was given.</source>
+        <translation>대화 데이터베이스를 열 수 없습니다: 파일이 지정되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Could not open the conversation database %1: cannot create the folder %2.</source>
+        <translation>대화 데이터베이스 %1을(를) 열 수 없습니다: 폴더 %2을(를) 만들 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>the file is damaged or is not a conversation database (%1)</source>
+        <translation>파일이 손상되었거나 대화 데이터베이스가 아닙니다 (%1)</translation>
+    </message>
+    <message>
+        <source>the file was written by a newer version of Quanta (%1)</source>
+        <translation>더 새로운 버전의 Quanta에서 작성한 파일입니다 (%1)</translation>
+    </message>
+    <message>
+        <source>Could not open the conversation database %1: %2</source>
+        <translation>대화 데이터베이스 %1을(를) 열 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>Could not read the list of conversations: %1</source>
+        <translation>대화 목록을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Could not create the conversation: %1</source>
+        <translation>대화를 만들 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the conversation: %1</source>
+        <translation>대화를 불러올 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Could not save the message: %1</source>
+        <translation>메시지를 저장할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>unknown role &quot;%1&quot;</source>
+        <translation>알 수 없는 역할 &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>Could not rename the conversation: %1</source>
+        <translation>대화 이름을 바꿀 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Could not delete the messages: %1</source>
+        <translation>메시지를 삭제할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Could not delete the conversation: %1</source>
+        <translation>대화를 삭제할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Could not restore the conversation: %1</source>
+        <translation>대화를 복원할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Could not search the conversations: %1</source>
+        <translation>대화를 검색할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Could not save the conversation&apos;s summary: %1</source>
+        <translation>대화 요약을 저장할 수 없습니다: %1</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ChatController</name>
+    <message numerus="yes">
+        <source>Prompt: %1 of %2 tokens; %n earlier message(s) left out or summarized by the memory strategy.</source>
+        <translation>
+            <numerusform>프롬프트: %2토큰 중 %1토큰. 메모리 전략에 따라 이전 메시지 %n개가 제외되거나 요약되었습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Prompt: %1 of %2 tokens.</source>
+        <translation>프롬프트: %2토큰 중 %1토큰.</translation>
+    </message>
+    <message>
+        <source>Open a model to chat.</source>
+        <translation>대화하려면 모델을 여세요.</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>모델 로드 중…</translation>
+    </message>
+    <message>
+        <source>The last reply is still being saved; try again in a moment.</source>
+        <translation>마지막 응답을 아직 저장하는 중입니다. 잠시 후 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>The last message is still being saved; try again in a moment.</source>
+        <translation>마지막 메시지를 아직 저장하는 중입니다. 잠시 후 다시 시도하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ChatView</name>
+    <message>
+        <source>Editing your last message</source>
+        <translation>마지막 메시지 편집 중</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Message the model… (Enter to send, Shift+Enter for a new line)</source>
+        <translation>모델에게 메시지 보내기… (Enter: 보내기, Shift+Enter: 줄 바꿈)</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>보내기</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>중지</translation>
+    </message>
+    <message>
+        <source>Stop generating this reply</source>
+        <translation>이 응답 생성 중지</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ConversationListModel</name>
+    <message>
+        <source>just now</source>
+        <translation>방금 전</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s) ago</source>
+        <translation>
+            <numerusform>%n분 전</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s) ago</source>
+        <translation>
+            <numerusform>%n시간 전</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>yesterday</source>
+        <translation>어제</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n일 전</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>새 대화</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+Last change: %2
+%n message(s)</source>
+        <translation>
+            <numerusform>%1
+마지막 변경: %2
+메시지 %n개</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ConversationSidebar</name>
+    <message>
+        <source>New conversation</source>
+        <translation>새 대화</translation>
+    </message>
+    <message>
+        <source>Search conversations</source>
+        <translation>대화 검색</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>실행 취소</translation>
+    </message>
+    <message>
+        <source>Deleted “%1”</source>
+        <translation>“%1” 삭제됨</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>이름 바꾸기</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::EstimatePanel</name>
+    <message>
+        <source>As is</source>
+        <translation>그대로</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 토큰</translation>
+    </message>
+    <message>
+        <source>&amp;Quantization:</source>
+        <translation>양자화(&amp;Q):</translation>
+    </message>
+    <message>
+        <source>&amp;Context:</source>
+        <translation>컨텍스트(&amp;C):</translation>
+    </message>
+    <message>
+        <source>Bits per weight</source>
+        <translation>가중치당 비트</translation>
+    </message>
+    <message>
+        <source>File size</source>
+        <translation>파일 크기</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>가중치</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV 캐시</translation>
+    </message>
+    <message>
+        <source>Compute buffers</source>
+        <translation>연산 버퍼</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>기타</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>합계</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>연산</translation>
+    </message>
+    <message>
+        <source>Free memory</source>
+        <translation>여유 메모리</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>%1 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1을(를) 읽을 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>Cannot estimate %1: %2</source>
+        <translation>%1을(를) 추정할 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>%1 at %2 tokens</source>
+        <translation>%1, %2토큰 기준</translation>
+    </message>
+    <message>
+        <source>Needs %1. Choose a device to compare with its free memory.</source>
+        <translation>%1 필요. 여유 메모리와 비교하려면 장치를 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Fits: needs %1 of the %2 free</source>
+        <translation>충분함: 여유 메모리 %2 중 %1 필요</translation>
+    </message>
+    <message>
+        <source>needs %1 and the device reports no free memory</source>
+        <translation>%1이(가) 필요하지만 장치에 여유 메모리가 없습니다</translation>
+    </message>
+    <message>
+        <source>needs %1, more than the %2 the device has in all</source>
+        <translation>%1이(가) 필요하며, 이는 장치의 전체 메모리 %2보다 많습니다</translation>
+    </message>
+    <message>
+        <source>needs %1, %2 more than the %3 free</source>
+        <translation>%1이(가) 필요하며, 이는 여유 메모리 %3보다 %2 많습니다</translation>
+    </message>
+    <message>
+        <source>Does not fit, because it %1</source>
+        <translation>부족함: %1</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::MessageWidget</name>
+    <message>
+        <source>System prompt</source>
+        <translation>시스템 프롬프트</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <source>Copy the message text</source>
+        <translation>메시지 텍스트 복사</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>편집</translation>
+    </message>
+    <message>
+        <source>Edit this message and send it again</source>
+        <translation>이 메시지를 편집하여 다시 보내기</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>다시 생성</translation>
+    </message>
+    <message>
+        <source>Generate this reply again</source>
+        <translation>이 응답을 다시 생성</translation>
+    </message>
+    <message>
+        <source>%1 tokens/s · first token %2 ms</source>
+        <translation>%1 토큰/초 · 첫 토큰 %2ms</translation>
+    </message>
+    <message>
+        <source>%1 tokens/s</source>
+        <translation>%1 토큰/초</translation>
+    </message>
+    <message>
+        <source>first token %1 ms</source>
+        <translation>첫 토큰 %1ms</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>중지됨</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ModelBar</name>
+    <message>
+        <source>%1 free</source>
+        <translation>%1 여유</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 — %2 (%3)</source>
+        <translation>%1 — %2 (%3)</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>모델(&amp;M):</translation>
+    </message>
+    <message>
+        <source>&amp;Level:</source>
+        <translation>수준(&amp;L):</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>장치(&amp;D):</translation>
+    </message>
+    <message>
+        <source>Open model…</source>
+        <translation>모델 열기…</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Quantize to %1…</source>
+        <translation>%1(으)로 양자화…</translation>
+    </message>
+    <message>
+        <source>Choose a model…</source>
+        <translation>모델 선택…</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::QuantizeJob</name>
+    <message>
+        <source>Quantization to %1 was cancelled; no file was written.</source>
+        <translation>%1(으)로의 양자화가 취소되었습니다. 파일을 쓰지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>%1: %2 MiB, %3 bits per weight, %4 s</source>
+        <translation>%1: %2 MiB, 가중치당 %3비트, %4초</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>샘플링</translation>
+    </message>
+    <message>
+        <source>&amp;Temperature:</source>
+        <translation>온도(&amp;T):</translation>
+    </message>
+    <message>
+        <source>How adventurous replies are: 0 always takes the most likely word; higher values give more varied, less predictable text.</source>
+        <translation>응답이 얼마나 과감한지를 정합니다. 0이면 항상 가장 가능성이 높은 단어를 고르고, 값이 높을수록 더 다양하고 예측하기 어려운 텍스트가 나옵니다.</translation>
+    </message>
+    <message>
+        <source>Top-&amp;p:</source>
+        <translation>Top-p(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Only the most likely words whose probabilities add up to p are considered; lower values keep replies focused.</source>
+        <translation>확률의 합이 p가 될 때까지 가장 가능성이 높은 단어만 고려합니다. 값이 낮을수록 응답이 집중됩니다.</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>끔</translation>
+    </message>
+    <message>
+        <source>Top-&amp;k:</source>
+        <translation>Top-k(&amp;K):</translation>
+    </message>
+    <message>
+        <source>Only the k most likely words are considered; 0 turns this off.</source>
+        <translation>가장 가능성이 높은 단어 k개만 고려합니다. 0이면 사용하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>&amp;Min-p:</source>
+        <translation>Min-p(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Words less likely than this share of the most likely word are left out; 0 turns this off.</source>
+        <translation>가장 가능성이 높은 단어의 확률에 이 비율을 곱한 값보다 확률이 낮은 단어는 제외합니다. 0이면 사용하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat penalty:</source>
+        <translation>반복 페널티(&amp;R):</translation>
+    </message>
+    <message>
+        <source>Values above 1 make words that were just used less likely; 1 turns this off.</source>
+        <translation>1보다 크면 방금 사용한 단어가 덜 나오게 됩니다. 1이면 사용하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>무작위</translation>
+    </message>
+    <message>
+        <source>&amp;Seed:</source>
+        <translation>시드(&amp;S):</translation>
+    </message>
+    <message>
+        <source>The same seed gives the same reply to the same conversation; 0 picks a new one for every reply.</source>
+        <translation>같은 시드를 쓰면 같은 대화에 같은 응답이 나옵니다. 0이면 응답마다 새 시드를 고릅니다.</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 토큰</translation>
+    </message>
+    <message>
+        <source>&amp;Context length:</source>
+        <translation>컨텍스트 길이(&amp;C):</translation>
+    </message>
+    <message>
+        <source>How much of the conversation the model sees at once. Longer contexts need more memory.</source>
+        <translation>모델이 한 번에 볼 수 있는 대화의 양입니다. 컨텍스트가 길수록 메모리가 더 필요합니다.</translation>
+    </message>
+    <message>
+        <source>All cores</source>
+        <translation>모든 코어</translation>
+    </message>
+    <message>
+        <source>&amp;Threads:</source>
+        <translation>스레드(&amp;T):</translation>
+    </message>
+    <message>
+        <source>The default (models/)</source>
+        <translation>기본값 (models/)</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>찾아보기(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Models &amp;folder:</source>
+        <translation>모델 폴더(&amp;F):</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>대화</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>S&amp;ystem prompt:</source>
+        <translation>시스템 프롬프트(&amp;Y):</translation>
+    </message>
+    <message>
+        <source>Buffer (every message)</source>
+        <translation>버퍼 (모든 메시지)</translation>
+    </message>
+    <message>
+        <source>Window (last k exchanges)</source>
+        <translation>윈도우 (최근 k턴)</translation>
+    </message>
+    <message>
+        <source>Token buffer (last N tokens)</source>
+        <translation>토큰 버퍼 (최근 N토큰)</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>요약</translation>
+    </message>
+    <message>
+        <source>Summary + buffer (N tokens)</source>
+        <translation>요약 + 버퍼 (N토큰)</translation>
+    </message>
+    <message>
+        <source>&amp;Memory:</source>
+        <translation>메모리(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Memory &amp;size:</source>
+        <translation>메모리 크기(&amp;S):</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>모양</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>시스템</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>언어(&amp;L):</translation>
+    </message>
+    <message>
+        <source>A new language applies after Quanta is restarted.</source>
+        <translation>새 언어는 Quanta를 다시 시작한 후에 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>밝게</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>어둡게</translation>
+    </message>
+    <message>
+        <source>T&amp;heme:</source>
+        <translation>테마(&amp;H):</translation>
+    </message>
+    <message>
+        <source> exchanges</source>
+        <translation> 턴</translation>
+    </message>
+    <message>
+        <source>The model sees every message of the conversation until the context is full.</source>
+        <translation>컨텍스트가 가득 찰 때까지 모델이 대화의 모든 메시지를 봅니다.</translation>
+    </message>
+    <message>
+        <source>The model sees the newest message and the k exchanges before it; older ones are dropped.</source>
+        <translation>모델이 최신 메시지와 그 앞의 k턴을 봅니다. 그보다 오래된 메시지는 제외됩니다.</translation>
+    </message>
+    <message>
+        <source>The model sees the newest messages that fit in N tokens; older ones are dropped.</source>
+        <translation>모델이 N토큰 안에 들어가는 최신 메시지를 봅니다. 그보다 오래된 메시지는 제외됩니다.</translation>
+    </message>
+    <message>
+        <source>Older messages are replaced by a running summary that the model writes itself.</source>
+        <translation>오래된 메시지는 모델이 직접 작성하고 계속 갱신하는 요약으로 대체됩니다.</translation>
+    </message>
+    <message>
+        <source>The newest messages that fit in N tokens, plus a running summary of the older ones.</source>
+        <translation>N토큰 안에 들어가는 최신 메시지와 함께, 오래된 메시지는 계속 갱신되는 요약으로 제공합니다.</translation>
+    </message>
+    <message>
+        <source>Models folder</source>
+        <translation>모델 폴더</translation>
     </message>
 </context>
 </TS>

@@ -102,7 +102,7 @@ QList<quanta::backend::DeviceInfo> listDevices() {
 MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMainWindow(parent), m_options(options) {
     setWindowTitle(QStringLiteral("Quanta"));
     setAcceptDrops(true);
-    resize(1280, 800);
+    resize(1360, 820);
     m_settings = AppSettings::load(*openSettings());
     createMenus();
     createWorkers();
@@ -144,7 +144,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
     m_splitter->addWidget(center);
     m_splitter->addWidget(m_sidePanel);
     m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({240, 680, 360});
+    m_splitter->setSizes({230, 780, 350});
     setCentralWidget(m_splitter);
 
     m_loadProgress = new QProgressBar;
@@ -169,11 +169,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
         changed.device = device;
         applySettings(changed);
     });
-    const QList<quanta::backend::DeviceInfo> devices = listDevices();
-    m_modelBar->setDevices(devices);
-    for (const auto& device : devices)
-        if (QString::fromStdString(device.name) == m_settings.device || &device == &devices.constFirst())
-            m_estimate->setDevice(device);
+    m_devices = listDevices();
+    m_modelBar->setDevices(m_devices);
+    m_modelBar->setCurrentDevice(m_settings.device);
+    showDeviceInEstimate();
     m_estimate->setContext(m_settings.n_ctx);
     m_modelBar->setRecentModels(m_settings.recent_models);
     rescanModels();
@@ -368,7 +367,9 @@ void MainWindow::showOpenDialog() {
         openModel(path);
 }
 
-void MainWindow::openModel(const QString& path) {
+void MainWindow::openModel(const QString& requestedPath) {
+    // One spelling per file: the recent list and the folder scan must agree on it.
+    const QString path = QFileInfo(requestedPath).absoluteFilePath();
     if (m_controller->isReplying())
         m_engine->stop();
     const quint64 serial = ++m_loadSerial;
@@ -451,6 +452,7 @@ void MainWindow::applySettings(const AppSettings& settings) {
     m_settings = settings;
     m_settings.save(*openSettings());
     m_estimate->setContext(m_settings.n_ctx);
+    showDeviceInEstimate();
     if (rescan)
         rescanModels();
     if (reload && !m_modelPath.isEmpty()) {
@@ -460,6 +462,17 @@ void MainWindow::applySettings(const AppSettings& settings) {
     }
     if (languageChanged)
         statusBar()->showMessage(tr("The language changes the next time Quanta starts."), 8000);
+}
+
+// The settings' device, or the first one when it is gone (a GPU removed since the last run).
+void MainWindow::showDeviceInEstimate() {
+    for (const auto& device : std::as_const(m_devices))
+        if (QString::fromStdString(device.name) == m_settings.device) {
+            m_estimate->setDevice(device);
+            return;
+        }
+    if (!m_devices.isEmpty())
+        m_estimate->setDevice(m_devices.constFirst());
 }
 
 void MainWindow::quantizeTo(const QString& source, const QString& type) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "app_settings.h"
+#include "quanta/backend/backend.h"
 #include "quanta/model_info.h"
 
 #include <QFutureWatcher>
@@ -104,6 +105,7 @@ private:
     void loadIntoEngine();
     void rescanModels();
     void quantizeTo(const QString& source, const QString& type);
+    void showDeviceInEstimate();
     void showError(const QString& message);
     void clearError();
     void updatePages();
@@ -131,6 +133,7 @@ private:
     quanta::ui::ModelBar* m_modelBar = nullptr;
     quanta::ui::ChatController* m_controller = nullptr;
 
+    QList<quanta::backend::DeviceInfo> m_devices;
     QString m_modelPath;       ///< the model shown (header read), "" : none
     QString m_modelType;       ///< its file type, e.g. "Q4_1"
     quint64 m_loadSerial = 0;  ///< the newest request; older results are dropped

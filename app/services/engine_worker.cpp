@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "engine_worker.h"
 
+#include "quanta/estimate.h"
+#include "quanta/gguf.h"
 #include "quanta/memory.h"
+
+#include <QFile>
 
 #include <algorithm>
 
@@ -38,6 +42,24 @@ void EngineWorker::loadModel(const QString& path, const EngineLoadOptions& optio
         emit loadFailed(tr("No compute device is available."));
         return;
     }
+    // Refuse what cannot fit before mapping gigabytes: a load that runs out of memory swaps the
+    // machine to a crawl or gets the app killed, and the user loses more than this model.
+    if (auto file = GgufFile::open(QFile::encodeName(path).toStdString()); file) {
+        EstimateOptions estimate_options;
+        estimate_options.n_ctx = options.n_ctx;
+        estimate_options.threads = options.threads;
+        if (auto estimate = estimate_memory(*file, std::nullopt, estimate_options); estimate) {
+            const FitVerdict verdict = fits(*estimate, device->info());
+            if (!verdict.fits) {
+                emit loadFailed(tr("The model does not fit in the memory of %1: it needs %2 MiB, %3 MiB are free. "
+                                   "Choose a smaller quantization level or a shorter context.")
+                                    .arg(QString::fromStdString(device->info().name))
+                                    .arg(verdict.needed >> 20)
+                                    .arg(verdict.available >> 20));
+                return;
+            }
+        }
+    } // an unreadable file: Model::load below says what is wrong with it
     LoadOptions load_options;
     int last_percent = -1;
     m_cancel.reset(); // stop() during a load abandons it (the window is closing)

@@ -47,6 +47,7 @@ ModelBar::ModelBar(QWidget* parent) : QWidget(parent) {
     m_modelCombo->setObjectName(QStringLiteral("modelCombo"));
     m_modelCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_modelCombo->setMinimumContentsLength(16);
+    m_modelCombo->setPlaceholderText(tr("Choose a model…"));
     m_typeCombo = new QComboBox;
     m_typeCombo->setObjectName(QStringLiteral("typeCombo"));
     m_typeCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);

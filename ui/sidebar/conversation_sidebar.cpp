@@ -46,6 +46,7 @@ ConversationSidebar::ConversationSidebar(QWidget* parent) : QWidget(parent), m_m
     m_list->setEditTriggers(QAbstractItemView::EditKeyPressed); // F2; Rename in the menu
     m_list->setContextMenuPolicy(Qt::CustomContextMenu);
     m_list->setTextElideMode(Qt::ElideRight);
+    m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // long titles are elided instead
     m_list->setWordWrap(false);
     m_list->installEventFilter(this);
 
