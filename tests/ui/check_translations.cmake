@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: MIT
+# Fails when the .ts file TS has an unfinished or empty translation, naming the first few.
+file(READ "${TS}" content)
+string(REGEX MATCHALL "<source>[^<]*</source>[^<]*(<comment>[^<]*</comment>[^<]*)?<translation type=\"unfinished\"" unfinished "${content}")
+string(REGEX MATCHALL "<message>" messages "${content}")
+list(LENGTH unfinished count)
+list(LENGTH messages total)
+if(count GREATER 0)
+    list(SUBLIST unfinished 0 5 first)
+    message(FATAL_ERROR "${TS}: ${count} of ${total} messages are not translated, e.g.:\n${first}")
+endif()
+if(total LESS 100)
+    message(FATAL_ERROR "${TS}: only ${total} messages: is this the right file?")
+endif()
+message(STATUS "${TS}: all ${total} messages translated")
