@@ -55,8 +55,16 @@ struct EvaluationResult {
     bool hasKld = false;
     KldSummary kld;          ///< valid when hasKld
     double seconds = 0;
+    /// The reference's own perplexity over the same windows (valid when hasKld), so a caller can
+    /// show "PPL 12.3 (source 12.1)" without scoring the source again. Kept with the cached
+    /// log-probabilities, so it is there on a cache hit too.
+    double referencePpl = 0, referencePplStderr = 0;
+    QList<double> referenceChunkPpl;
 };
 
+/// Runs on the CPU device with `threads` threads and PerplexityOptions{n_ctx = nCtx, n_batch =
+/// nCtx, max_chunks = maxChunks} (as `quanta-cli perplexity -c nCtx --chunks maxChunks`), on the
+/// whole text tokenized with the model's tokenizer.
 /// Errors: those of GgufFile::open / Model::load / perplexity (Unsupported, Corrupt, Io, ...),
 /// InvalidArgument (an empty or unreadable text, a text shorter than 2 windows), Cancelled.
 /// `progress` (may be empty) gets the fraction done (0..1, reference and variant together) and a
