@@ -9,7 +9,10 @@
 #include "panels/estimate_panel.h"
 #include "panels/model_bar.h"
 #include "panels/settings_dialog.h"
-#include "quantize_job.h"
+#include "studio/studio_view.h"
+#include "studio_host.h"
+#include "charts/charts_view.h"
+#include "compare/compare_view.h"
 #include "sidebar/conversation_sidebar.h"
 #include "store_worker.h"
 #include "theme.h"
@@ -30,7 +33,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -72,13 +74,13 @@ ModelLoadResult readSummary(const QString& path) {
     return result;
 }
 
-QString droppedModelPath(const QMimeData* mime) {
+// Any single local file: the Quantize tab then says what is wrong with one that is not a model,
+// instead of a drop that silently does nothing.
+QString droppedFilePath(const QMimeData* mime) {
     if (!mime || !mime->hasUrls() || mime->urls().size() != 1)
         return {};
     const QUrl url = mime->urls().constFirst();
-    if (!url.isLocalFile() || !url.toLocalFile().endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive))
-        return {};
-    return url.toLocalFile();
+    return url.isLocalFile() ? url.toLocalFile() : QString();
 }
 
 // "MOSTLY_Q4_K_M" -> "Q4_K_M": the name users know from file names.
@@ -127,12 +129,28 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
     m_pages->addWidget(m_welcomePage);
     m_pages->addWidget(m_chatPage);
 
+    m_chatTab = new QWidget;
+    auto* chatColumn = new QVBoxLayout(m_chatTab);
+    chatColumn->setContentsMargins(0, 4, 0, 0);
+    chatColumn->addWidget(m_modelBar);
+    chatColumn->addWidget(m_pages, 1);
+
+    m_devices = listDevices();
+    m_studioHost = new quanta::ui::StudioHost(m_devices.isEmpty() ? quanta::backend::DeviceInfo{} : m_devices.constFirst(),
+                                              m_options.evaluationCachePath, this);
+    m_modes = new QTabWidget;
+    m_modes->setObjectName(QStringLiteral("modeTabs"));
+    m_modes->setDocumentMode(true);
+    m_modes->addTab(m_chatTab, tr("Chat"));
+    m_modes->addTab(m_studioHost->studioView(), tr("Quantize"));
+    m_modes->addTab(m_studioHost->compareView(), tr("Compare"));
+    m_modes->addTab(m_studioHost->chartsView(), tr("Quality"));
+
     auto* center = new QWidget;
     auto* centerColumn = new QVBoxLayout(center);
     centerColumn->setContentsMargins(0, 0, 0, 0);
-    centerColumn->addWidget(m_modelBar);
     centerColumn->addWidget(m_errorBanner);
-    centerColumn->addWidget(m_pages, 1);
+    centerColumn->addWidget(m_modes, 1);
 
     m_sidePanel = new QTabWidget;
     m_sidePanel->setObjectName(QStringLiteral("sidePanel"));
@@ -163,13 +181,31 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
 
     connect(m_modelBar, &quanta::ui::ModelBar::modelChosen, this, &MainWindow::openModel);
     connect(m_modelBar, &quanta::ui::ModelBar::openModelRequested, this, &MainWindow::showOpenDialog);
-    connect(m_modelBar, &quanta::ui::ModelBar::quantizeRequested, this, &MainWindow::quantizeTo);
+    connect(m_modelBar, &quanta::ui::ModelBar::quantizeRequested, this,
+            [this](const QString& source, const QString& type) { quantizeTo(source, {type}); });
+    connect(m_studioHost, &quanta::ui::StudioHost::chatRequested, this, [this](const QString& path) {
+        m_modes->setCurrentWidget(m_chatTab);
+        m_controller->newConversation();
+        openModel(path);
+    });
+    m_studioHost->applySettings(m_settings);
+    connect(m_studioHost, &quanta::ui::StudioHost::modelWritten, this, [this](const QString& target, const QString& source) {
+        // Listed among the recent models (they may be outside the models folder), not opened.
+        for (const QString& path : {source, target}) {
+            m_settings.recent_models.removeAll(path);
+            m_settings.recent_models.prepend(path);
+        }
+        while (m_settings.recent_models.size() > AppSettings::kMaxRecent)
+            m_settings.recent_models.removeLast();
+        m_settings.save(*openSettings());
+        m_modelBar->setRecentModels(m_settings.recent_models);
+        rescanModels();
+    });
     connect(m_modelBar, &quanta::ui::ModelBar::deviceChosen, this, [this](const QString& device) {
         AppSettings changed = m_settings;
         changed.device = device;
         applySettings(changed);
     });
-    m_devices = listDevices();
     m_modelBar->setDevices(m_devices);
     m_modelBar->setCurrentDevice(m_settings.device);
     showDeviceInEstimate();
@@ -189,9 +225,12 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
         openModel(m_settings.last_model);
 }
 
-// Workers stop before the window's widgets go: a reply or load in flight ends at its next step.
+// The pages go first (the compare view talks to its runner while it is destroyed), then the
+// workers stop: a reply, load, comparison or quantization in flight ends at its next step.
 MainWindow::~MainWindow() {
     m_engine->stop();
+    m_studioHost->stopAll();
+    delete takeCentralWidget();
     m_engineThread.quit();
     m_storeThread.quit();
     m_engineThread.wait();
@@ -349,6 +388,11 @@ void MainWindow::rescanModels() {
     connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher] {
         watcher->deleteLater();
         m_modelBar->setModelFiles(watcher->result());
+        QStringList all = watcher->result();
+        for (const QString& recent : std::as_const(m_settings.recent_models))
+            if (!all.contains(recent) && QFileInfo::exists(recent))
+                all.append(recent);
+        m_studioHost->setModelFiles(all);
         if (!m_modelPath.isEmpty())
             m_modelBar->setCurrentModel(m_modelPath);
     });
@@ -453,6 +497,7 @@ void MainWindow::applySettings(const AppSettings& settings) {
     m_settings.save(*openSettings());
     m_estimate->setContext(m_settings.n_ctx);
     showDeviceInEstimate();
+    m_studioHost->applySettings(m_settings);
     if (rescan)
         rescanModels();
     if (reload && !m_modelPath.isEmpty()) {
@@ -469,45 +514,18 @@ void MainWindow::showDeviceInEstimate() {
     for (const auto& device : std::as_const(m_devices))
         if (QString::fromStdString(device.name) == m_settings.device) {
             m_estimate->setDevice(device);
+            m_studioHost->setDevice(device);
             return;
         }
-    if (!m_devices.isEmpty())
+    if (!m_devices.isEmpty()) {
         m_estimate->setDevice(m_devices.constFirst());
+        m_studioHost->setDevice(m_devices.constFirst());
+    }
 }
 
-void MainWindow::quantizeTo(const QString& source, const QString& type) {
-    const auto families = quanta::services::groupModelFiles({source});
-    const QString family = families.isEmpty() ? QString() : families.constFirst().name;
-    QString target = quanta::ui::defaultQuantizeTarget(source, family, type);
-    target = QFileDialog::getSaveFileName(this, tr("Quantize to %1").arg(type), target, tr("GGUF models (*.gguf)"));
-    if (target.isEmpty())
-        return;
-    auto* job = new quanta::ui::QuantizeJob(source, target, type, m_settings.threads, this);
-    auto* dialog = new QProgressDialog(tr("Quantizing %1 to %2…").arg(QFileInfo(source).fileName(), type),
-                                       tr("Cancel"), 0, 1000, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setMinimumDuration(0);
-    dialog->setWindowTitle(tr("Quantize"));
-    connect(dialog, &QProgressDialog::canceled, job, &quanta::ui::QuantizeJob::cancel);
-    connect(job, &quanta::ui::QuantizeJob::progress, dialog, [dialog](double fraction, const QString& tensor, double eta) {
-        dialog->setValue(static_cast<int>(fraction * 1000.0));
-        dialog->setLabelText(eta > 0 ? tr("Writing %1 (about %2 s left)").arg(tensor).arg(qRound(eta))
-                                     : tr("Writing %1").arg(tensor));
-    });
-    connect(job, &quanta::ui::QuantizeJob::finished, this, [this, job, dialog](const QString& path, const QString& summary) {
-        dialog->close();
-        job->deleteLater();
-        statusBar()->showMessage(tr("Quantized: %1 (%2)").arg(QFileInfo(path).fileName(), summary), 10000);
-        m_settings.remember_model(path);
-        m_settings.save(*openSettings());
-        rescanModels();
-    });
-    connect(job, &quanta::ui::QuantizeJob::failed, this, [this, job, dialog](const QString& message) {
-        dialog->close();
-        job->deleteLater();
-        showError(message);
-    });
-    job->start();
+void MainWindow::quantizeTo(const QString& source, const QStringList& types) {
+    m_modes->setCurrentWidget(m_studioHost->studioView());
+    m_studioHost->studioView()->requestQuantize(source, types);
 }
 
 void MainWindow::showError(const QString& message) {
@@ -521,16 +539,16 @@ void MainWindow::clearError() {
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (!droppedModelPath(event->mimeData()).isEmpty())
+    if (!droppedFilePath(event->mimeData()).isEmpty())
         event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-    const QString path = droppedModelPath(event->mimeData());
+    const QString path = droppedFilePath(event->mimeData());
     if (path.isEmpty())
         return;
     event->acceptProposedAction();
-    openModel(path);
+    quantizeTo(path, {});
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The Quanta main window: conversations on the left, the model bar and the chat in the middle,
-// the memory estimate and the model's details on the right; a first-run panel until a model is
-// chosen. Opening a model reads its header on a pool thread (details, estimate) and loads it on
+// The Quanta main window: conversations on the left; in the middle the Chat tab (model bar and
+// chat, or a first-run panel until a model is chosen) and the studio's Quantize, Compare and
+// Quality tabs; the memory estimate and the model's details on the right. A file dropped on the
+// window goes to the Quantize tab. Opening a model reads its header on a pool thread (details, estimate) and loads it on
 // the EngineWorker's thread; conversations live in SQLite behind the StoreWorker's thread. The
 // GUI thread only lays out widgets (ARCHITECTURE.md, "Threads").
 #pragma once
@@ -34,6 +35,7 @@ class ChatView;
 class ConversationSidebar;
 class EstimatePanel;
 class ModelBar;
+class StudioHost;
 }
 
 /// What the worker thread hands back: a summary or a one-line error.
@@ -48,6 +50,7 @@ struct MainWindowOptions {
     QString settingsFile;  ///< "" : the platform's QSettings (~/.config/Quanta/Quanta.conf)
     QString databasePath;  ///< "" : StoreWorker::defaultDatabasePath(), shared with quanta-cli
     QString modelsFolder;  ///< "" : the settings' folder, else ./models, else the XDG data folder
+    QString evaluationCachePath; ///< "" : EvaluationCache::defaultPath() (measured qualities)
     bool openLastModel = true; ///< reopen the model of the previous run
 };
 
@@ -75,6 +78,9 @@ public:
     quanta::ui::EstimatePanel* estimatePanel() const { return m_estimate; }
     quanta::ui::ModelBar* modelBar() const { return m_modelBar; }
     quanta::ui::ChatController* chatController() const { return m_controller; }
+    quanta::ui::StudioHost* studio() const { return m_studioHost; }
+    /// The tabs of the centre: Chat, Quantize, Compare, Quality.
+    QTabWidget* modeTabs() const { return m_modes; }
     /// The models folder in use (scanned for the model picker).
     QString modelsFolder() const;
     /// The default model fetched by scripts/run.sh, if it is in the models folder.
@@ -104,7 +110,7 @@ private:
     void onSummaryRead(QFutureWatcher<ModelLoadResult>* watcher, quint64 serial);
     void loadIntoEngine();
     void rescanModels();
-    void quantizeTo(const QString& source, const QString& type);
+    void quantizeTo(const QString& source, const QStringList& types);
     void showDeviceInEstimate();
     void showError(const QString& message);
     void clearError();
@@ -126,6 +132,9 @@ private:
     QProgressBar* m_loadProgress = nullptr;
     QSplitter* m_splitter = nullptr;
     QTabWidget* m_sidePanel = nullptr;
+    QTabWidget* m_modes = nullptr;
+    QWidget* m_chatTab = nullptr;
+    quanta::ui::StudioHost* m_studioHost = nullptr;
     ModelDetailsView* m_details = nullptr;
     quanta::ui::ChatView* m_chat = nullptr;
     quanta::ui::ConversationSidebar* m_sidebar = nullptr;

@@ -48,6 +48,10 @@ int main(int argc, char* argv[]) {
     const QCommandLineOption database(QStringLiteral("database"),
                                       QStringLiteral("Keep conversations in this SQLite file instead of the user's."),
                                       QStringLiteral("file"));
+    const QCommandLineOption evaluations(QStringLiteral("evaluations"),
+                                         QStringLiteral("Keep measured qualities in this SQLite file instead of the "
+                                                        "user's."),
+                                         QStringLiteral("file"));
     const QCommandLineOption language(QStringLiteral("language"),
                                       QStringLiteral("User interface language: en or ko (default: the setting, "
                                                      "else the system's)."),
@@ -65,12 +69,13 @@ int main(int argc, char* argv[]) {
                                     QStringLiteral("text"), QStringLiteral("What is quantization, in two sentences?"));
     const QCommandLineOption prefix(QStringLiteral("screenshot-prefix"),
                                     QStringLiteral("Prefix of the --screenshots file names."), QStringLiteral("text"));
-    parser.addOptions({settingsFile, database, language, screenshot, tour, prompt, prefix});
+    parser.addOptions({settingsFile, database, evaluations, language, screenshot, tour, prompt, prefix});
     parser.process(app);
 
     MainWindowOptions options;
     options.settingsFile = parser.value(settingsFile);
     options.databasePath = parser.value(database);
+    options.evaluationCachePath = parser.value(evaluations);
     options.openLastModel = parser.positionalArguments().isEmpty() && !parser.isSet(tour) && !parser.isSet(screenshot);
     quanta::services::AppSettings settings;
     {

@@ -7,15 +7,24 @@
 #include "chat/chat_view.h"
 #include "chat_controller.h"
 #include "main_window.h"
+#include "charts/charts_view.h"
+#include "charts/kld_chart.h"
+#include "charts/perplexity_chart.h"
 #include "panels/estimate_panel.h"
+#include "panels/model_bar.h"
+#include "studio/quantize_dialog.h"
+#include "studio/studio_view.h"
+#include "studio_host.h"
 #include "sidebar/conversation_sidebar.h"
 
+#include "quanta/gguf.h"
 #include "quanta/synth_model.h"
 
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -78,6 +87,7 @@ class TestAppWindow : public QObject {
         MainWindowOptions o;
         o.settingsFile = m_dir.filePath(QStringLiteral("quanta.conf"));
         o.databasePath = m_dir.filePath(QStringLiteral("quanta.db"));
+        o.evaluationCachePath = m_dir.filePath(QStringLiteral("evaluations.db"));
         o.modelsFolder = m_dir.filePath(QStringLiteral("models"));
         o.openLastModel = false;
         return o;
@@ -262,6 +272,96 @@ private slots:
         QVERIFY(updated.wait(10000));
         QCOMPARE(panel->currentEstimate()->kv_bytes, 2 * kvBefore);
         QVERIFY(!panel->verdictText().isEmpty());
+    }
+
+    // Issue 7's path through the real window: a model dropped on the window, NF4 and Q8_0 ticked,
+    // both quantized and measured, the Quality charts showing exactly what the evaluator measured,
+    // and a restarted window showing them again from the cache without measuring.
+    void dropQuantizeMeasureAndChart() {
+        const QString source = m_dir.filePath(QStringLiteral("studio/src-F16.gguf"));
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("studio")));
+        quanta::SynthModelSpec spec;
+        spec.weight_format = quanta::Format::F16;
+        spec.tied_output = false; // a model whose quantizations differ measurably
+        QVERIFY(quanta::write_synth_model(source.toStdString(), spec).ok());
+        const QString text = m_dir.filePath(QStringLiteral("studio/text.txt"));
+        {
+            QFile f(text);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            const QStringList sentences = {QStringLiteral("The sea was calm that morning. "),
+                                           QStringLiteral("Quantized models trade a little quality for a lot of memory. "),
+                                           QStringLiteral("A small model answers quickly on any computer. "),
+                                           QStringLiteral("Mountains rise above the clouds in the north. ")};
+            for (int i = 0; i < 160; ++i)
+                f.write(sentences.at((i * 7 + i / 3) % sentences.size()).toUtf8());
+        }
+
+        QList<quanta::services::EvaluationResult> measured;
+        {
+            MainWindow window(options());
+            window.show();
+            auto* studio = window.studio()->studioView();
+            studio->setEvaluation(text, QStringLiteral("en"), 128, 4);
+            QSignalSpy opened(studio, &quanta::ui::StudioView::dialogOpened);
+            QSignalSpy evaluated(studio, &quanta::ui::StudioView::evaluationFinished);
+            QMimeData mime;
+            mime.setUrls({QUrl::fromLocalFile(source)});
+            QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(&window, &enter);
+            QVERIFY(enter.isAccepted());
+            QDropEvent drop(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(&window, &drop);
+            QVERIFY2(opened.wait(10000), qPrintable(studio->errorText()));
+            quanta::ui::QuantizeDialog* dialog = studio->currentDialog();
+            QTRY_VERIFY_WITH_TIMEOUT(dialog->hasPredictions(), 20000);
+            for (const QString& type : dialog->types())
+                dialog->setChecked(type, type == QLatin1String("NF4") || type == QLatin1String("Q8_0"));
+            QCOMPARE(dialog->jobs().size(), 2);
+            dialog->accept();
+            QTRY_COMPARE_WITH_TIMEOUT(evaluated.size(), 2, 120000);
+
+            auto* charts = window.studio()->chartsView();
+            QSet<QString> types;
+            for (const QList<QVariant>& args : evaluated) {
+                const auto result = args.at(0).value<quanta::services::EvaluationResult>();
+                const auto sourceResult = args.at(1).value<quanta::services::EvaluationResult>();
+                QVERIFY(quanta::GgufFile::open(QFile::encodeName(result.modelPath).toStdString()).ok());
+                QVERIFY(result.ppl > 1.0);
+                QVERIFY(result.hasKld);
+                measured << result;
+                types << result.type;
+                // The plotted PPL of each type is the evaluator's number, error bars included.
+                bool plotted = false;
+                for (const auto& [type, ppl] : charts->perplexityChart()->plottedPpl())
+                    if (type == result.type) {
+                        QCOMPARE(ppl, result.ppl);
+                        plotted = true;
+                    }
+                QVERIFY2(plotted, qPrintable(result.type));
+                const quanta::services::KldSummary kld = charts->kldChart()->plottedKld(result.type);
+                QCOMPARE(kld.median, result.kld.median);
+                QCOMPARE(kld.p99, result.kld.p99);
+                bool sourcePlotted = false;
+                for (const auto& [type, ppl] : charts->perplexityChart()->plottedPpl())
+                    sourcePlotted = sourcePlotted || (type == sourceResult.type && ppl == sourceResult.ppl);
+                QVERIFY(sourcePlotted);
+            }
+            QCOMPARE(types, (QSet<QString>{QStringLiteral("NF4"), QStringLiteral("Q8_0")}));
+            QCOMPARE(charts->perplexityChart()->plottedPpl().size(), 3); // F16 source, Q8_0, NF4
+            // The new files are offered for comparison and chat.
+            QTRY_VERIFY(window.modelBar()->families().size() >= 2);
+        }
+        // Reopened: the charts come from the cache (nothing is measured again).
+        MainWindow window(options());
+        QSignalSpy cached(window.studio(), &quanta::ui::StudioHost::cachedResultsLoaded);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!cached.isEmpty() && cached.last().first().toInt() >= 3, 10000);
+        for (const auto& result : std::as_const(measured)) {
+            bool found = false;
+            for (const auto& [type, ppl] : window.studio()->chartsView()->perplexityChart()->plottedPpl())
+                found = found || (type == result.type && ppl == result.ppl);
+            QVERIFY2(found, qPrintable(result.type));
+        }
     }
 
 private:

@@ -3,6 +3,9 @@
 // the details it shows, a corrupt file's error message, and the Korean translation.
 #include "main_window.h"
 #include "model_details_view.h"
+#include "studio/quantize_dialog.h"
+#include "studio/studio_view.h"
+#include "studio_host.h"
 
 #include "quanta/gguf.h"
 #include "quanta/synth_model.h"
@@ -72,6 +75,7 @@ MainWindowOptions isolatedOptions() {
     MainWindowOptions o;
     o.settingsFile = dir.filePath(QStringLiteral("quanta.conf"));
     o.databasePath = dir.filePath(QStringLiteral("quanta.db"));
+    o.evaluationCachePath = dir.filePath(QStringLiteral("evaluations.db"));
     o.modelsFolder = dir.filePath(QStringLiteral("models"));
     o.openLastModel = false;
     return o;
@@ -85,7 +89,7 @@ private slots:
     void firstRunPanel();
     void opensTinyModel();
     void corruptFileShowsError();
-    void dropOpensGgufFiles();
+    void dropGoesToTheQuantizeTab();
     void koreanTranslation();
 };
 
@@ -194,35 +198,47 @@ void TestMainWindow::corruptFileShowsError() {
     QVERIFY(window.errorMessage().isEmpty());
 }
 
-void TestMainWindow::dropOpensGgufFiles() {
+// A file dropped on the window goes to the Quantize tab: a model opens the quantize dialog, a
+// text file gets a message there (never a silent no-op).
+void TestMainWindow::dropGoesToTheQuantizeTab() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString model = dir.filePath(QStringLiteral("dropped.GGUF"));
-    QVERIFY(writeTinyModel(model));
+    QVERIFY(quanta::write_synth_model(QFile::encodeName(model).toStdString(), quanta::SynthModelSpec{}).ok());
     const QString notes = dir.filePath(QStringLiteral("notes.txt"));
+    {
+        QFile f(notes);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a model\n");
+    }
 
     MainWindow window(isolatedOptions());
     window.show();
     QVERIFY(window.acceptDrops());
-    auto dragEnterAccepted = [&window](const QString& path) {
+    auto drop = [&window](const QString& path) {
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(path)});
         QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
         enter.ignore();
         QCoreApplication::sendEvent(&window, &enter);
-        return enter.isAccepted();
+        if (!enter.isAccepted())
+            return false;
+        QDropEvent event(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&window, &event);
+        return true;
     };
-    QVERIFY(!dragEnterAccepted(notes));
-    QVERIFY(dragEnterAccepted(model));
+    auto* studio = window.studio()->studioView();
+    QSignalSpy opened(studio, &quanta::ui::StudioView::dialogOpened);
+    QVERIFY(drop(model));
+    QCOMPARE(window.modeTabs()->currentWidget(), studio);
+    QVERIFY(opened.wait(10000));
+    QCOMPARE(studio->currentDialog()->sourcePath(), model);
+    studio->currentDialog()->reject();
 
-    QSignalSpy loaded(&window, &MainWindow::modelInspected);
-    QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(model)});
-    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(&window, &drop);
-    QVERIFY(loaded.wait(10000));
-    QCOMPARE(loaded.at(0).at(0).toString(), model);
-    QCOMPARE(window.detailsView()->fieldText(QStringLiteral("architecture")), QStringLiteral("llama"));
+    QVERIFY(drop(notes));
+    QTRY_VERIFY(!studio->errorText().isEmpty());
+    QVERIFY2(studio->errorText().contains(QStringLiteral("notes.txt")), qPrintable(studio->errorText()));
+    QCOMPARE(opened.size(), 1); // no dialog for the text file
 }
 
 void TestMainWindow::koreanTranslation() {

@@ -81,17 +81,17 @@ void StudioView::setEvaluation(const QString& textPath, const QString& textName,
 
 QString StudioView::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
 
-void StudioView::requestQuantize(const QString& path) {
+void StudioView::requestQuantize(const QString& path, const QStringList& preselected) {
     const int serial = ++m_requestSerial;
     m_error->hide();
     auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, serial, path] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, serial, path, preselected] {
         watcher->deleteLater();
         if (serial != m_requestSerial)
             return; // a newer request replaced this one
         const QString problem = watcher->result();
         if (problem.isEmpty())
-            openDialog(path);
+            openDialog(path, preselected);
         else
             showError(tr("%1 cannot be quantized: %2").arg(QFileInfo(path).fileName(), problem));
     });
@@ -121,7 +121,7 @@ void StudioView::showError(const QString& message) {
     m_error->show();
 }
 
-void StudioView::openDialog(const QString& path) {
+void StudioView::openDialog(const QString& path, const QStringList& preselected) {
     if (m_dialog)
         m_dialog->reject(); // one model at a time: the newer drop wins
     auto* dialog = new QuantizeDialog(path, m_device, this);
@@ -138,7 +138,10 @@ void StudioView::openDialog(const QString& path) {
             m_queue->enqueue(spec);
         }
     });
+    for (const QString& type : preselected)
+        dialog->setChecked(type, true);
     dialog->open();
+    emit dialogOpened(dialog);
 }
 
 void StudioView::chooseModel() {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "quantize_queue.h"
+#include "studio/quantize_dialog.h"
 
 #include "quanta/backend/backend.h"
 
@@ -44,8 +45,9 @@ public:
     void setThreads(int threads) { m_threads = threads; }
 
     /// Check `path` and open the QuantizeDialog for it (non-modal), or show why it cannot be
-    /// quantized in the "studioError" label.
-    void requestQuantize(const QString& path);
+    /// quantized in the "studioError" label. `preselected`: types ticked when the dialog opens
+    /// (the model bar's "Quantize to TYPE…").
+    void requestQuantize(const QString& path, const QStringList& preselected = {});
     /// The open dialog; nullptr when none is.
     QuantizeDialog* currentDialog() const { return m_dialog; }
     QueueView* queueView() const { return m_queueView; }
@@ -53,6 +55,7 @@ public:
 
 signals:
     void chatRequested(const QString& path);
+    void dialogOpened(quanta::ui::QuantizeDialog* dialog);
     /// A job finished with its quality measured: the variant's result and the source's.
     void evaluationFinished(const quanta::services::EvaluationResult& result,
                             const quanta::services::EvaluationResult& source);
@@ -63,7 +66,7 @@ protected:
 
 private:
     void showError(const QString& message);
-    void openDialog(const QString& path);
+    void openDialog(const QString& path, const QStringList& preselected);
     void chooseModel();
 
     services::QuantizeQueue* m_queue;

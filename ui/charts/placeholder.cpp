@@ -1,3 +1,0 @@
-// SPDX-License-Identifier: MIT
-// Placeholder so that the library has a source until the first widget lands; remove then.
-namespace quanta::ui::charts_placeholder {}
