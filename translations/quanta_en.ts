@@ -100,35 +100,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Quantize to %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>GGUF models (*.gguf)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Quantizing %1 to %2…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Quantize</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Writing %1 (about %2 s left)</source>
+        <source>Chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Writing %1</source>
+        <source>Compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Quantized: %1 (%2)</source>
+        <source>Quality</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -302,6 +286,25 @@
     </message>
 </context>
 <context>
+    <name>QuantizeQueue</name>
+    <message>
+        <source>The quantization ended without a result.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantizing %1 to %2 failed: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 MiB, %3 bits per weight, %4 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was written, but measuring its quality failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TensorTableModel</name>
     <message>
         <source>%1
@@ -331,6 +334,21 @@
     <message>
         <source>Size</source>
         <translation>Size</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::services::CompareRunner</name>
+    <message>
+        <source>No compute device is available.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model does not fit in the memory of %1: it needs %2 MiB, %3 MiB are free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The prompt does not fit the context of %1 tokens.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -432,6 +450,33 @@
     </message>
 </context>
 <context>
+    <name>quanta::ui::ChartsView</name>
+    <message>
+        <source>Evaluation &amp;text:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size vs quality</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KL divergence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(unnamed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>quanta::ui::ChatController</name>
     <message numerus="yes">
         <source>Prompt: %1 of %2 tokens; %n earlier message(s) left out or summarized by the memory strategy.</source>
@@ -485,6 +530,107 @@
     </message>
     <message>
         <source>Stop generating this reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ChunkPerplexityChart</name>
+    <message>
+        <source>These measurements have no per-window perplexities.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Window along &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Perplexity (lower is better)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, window %2: PPL %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::CompareColumn</name>
+    <message>
+        <source>waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>● running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 tokens/s · first token %2 ms · %3 memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>same as the first column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>departs at token %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::CompareView</name>
+    <message>
+        <source>Variant %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Variant %1 (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One prompt, answered by every variant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Greedy (same answer every time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Greedy sampling makes every answer deterministic, so the first token where a variant departs from the first column can be shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose at least two variants and type a prompt.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -660,6 +806,65 @@ Last change: %2
     </message>
 </context>
 <context>
+    <name>quanta::ui::EvaluationChart</name>
+    <message>
+        <source>No measurements yet — quantize a model in the Quantize view with &apos;Measure quality&apos; ticked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export PNG</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::KldChart</name>
+    <message>
+        <source>No KL-divergence measured for these files — it needs the source model as a reference.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantization (bits per weight, descending)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KL-divergence from the reference on &quot;%1&quot; (nats)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: KLD mean %2 ± %3, median %4, p10–p90 %5–%6, p99 %7
+Same top token: %8%</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>quanta::ui::MessageWidget</name>
     <message>
         <source>System prompt</source>
@@ -750,13 +955,154 @@ Last change: %2
     </message>
 </context>
 <context>
-    <name>quanta::ui::QuantizeJob</name>
+    <name>quanta::ui::ParetoChart</name>
     <message>
-        <source>Quantization to %1 was cancelled; no file was written.</source>
+        <source>Pareto front</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1: %2 MiB, %3 bits per weight, %4 s</source>
+        <source>Bits per weight (smaller file →)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Perplexity on &quot;%1&quot; (lower is better)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 bits/weight, PPL %3 ± %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On the Pareto front</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::PerplexityChart</name>
+    <message>
+        <source>Quantization (bits per weight, descending)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Perplexity on &quot;%1&quot; (lower is better)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: PPL %2 ± %3 (%4 bits/weight)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::QuantizeDialog</name>
+    <message>
+        <source>Quantize %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the types to make from %1:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bits/weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory at %1 tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fits on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measure quality after quantizing (perplexity and KL-divergence on the evaluation text)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantize</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ fits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✗ does not fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::QueueView</name>
+    <message>
+        <source>quantizing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2 of %3 · about %4 s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>measuring quality</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PPL %1 ± %2 (source %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PPL %1 ± %2 (source %3) · mean KLD %4 · top-1 %5%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled; no file was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chat with it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>queued</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -957,6 +1303,45 @@ Last change: %2
     <message>
         <source>Models folder</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::StudioView</name>
+    <message>
+        <source>Drop a GGUF model here to quantize it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be quantized: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is not a GGUF model file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is damaged or incomplete (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quanta cannot run this model (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a model to quantize</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation type="unfinished">GGUF models (*.gguf);;All files (*)</translation>
     </message>
 </context>
 </TS>

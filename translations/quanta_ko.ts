@@ -100,36 +100,20 @@
         <translation>언어는 다음에 Quanta를 시작할 때 바뀝니다.</translation>
     </message>
     <message>
-        <source>Quantize to %1</source>
-        <translation>%1(으)로 양자화</translation>
-    </message>
-    <message>
-        <source>GGUF models (*.gguf)</source>
-        <translation>GGUF 모델 (*.gguf)</translation>
-    </message>
-    <message>
-        <source>Quantizing %1 to %2…</source>
-        <translation>%1을(를) %2(으)로 양자화하는 중…</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>취소</translation>
-    </message>
-    <message>
         <source>Quantize</source>
         <translation>양자화</translation>
     </message>
     <message>
-        <source>Writing %1 (about %2 s left)</source>
-        <translation>%1 쓰는 중 (약 %2초 남음)</translation>
+        <source>Chat</source>
+        <translation>대화</translation>
     </message>
     <message>
-        <source>Writing %1</source>
-        <translation>%1 쓰는 중</translation>
+        <source>Compare</source>
+        <translation>비교</translation>
     </message>
     <message>
-        <source>Quantized: %1 (%2)</source>
-        <translation>양자화 완료: %1 (%2)</translation>
+        <source>Quality</source>
+        <translation>품질</translation>
     </message>
 </context>
 <context>
@@ -300,6 +284,25 @@
     </message>
 </context>
 <context>
+    <name>QuantizeQueue</name>
+    <message>
+        <source>The quantization ended without a result.</source>
+        <translation>양자화가 결과 없이 끝났습니다.</translation>
+    </message>
+    <message>
+        <source>Quantizing %1 to %2 failed: %3</source>
+        <translation>%1을(를) %2(으)로 양자화하지 못했습니다: %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 MiB, %3 bits per weight, %4 s</source>
+        <translation>%1: %2 MiB, 가중치당 %3비트, %4초</translation>
+    </message>
+    <message>
+        <source>%1 was written, but measuring its quality failed: %2</source>
+        <translation>%1을(를) 기록했지만 품질을 측정하지 못했습니다: %2</translation>
+    </message>
+</context>
+<context>
     <name>TensorTableModel</name>
     <message>
         <source>%1
@@ -328,6 +331,21 @@
     <message>
         <source>Size</source>
         <translation>크기</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::services::CompareRunner</name>
+    <message>
+        <source>No compute device is available.</source>
+        <translation>사용할 수 있는 연산 장치가 없습니다.</translation>
+    </message>
+    <message>
+        <source>The model does not fit in the memory of %1: it needs %2 MiB, %3 MiB are free.</source>
+        <translation>모델이 %1의 메모리에 들어가지 않습니다: %2 MiB가 필요하지만 여유 메모리는 %3 MiB입니다.</translation>
+    </message>
+    <message>
+        <source>The prompt does not fit the context of %1 tokens.</source>
+        <translation>프롬프트가 %1토큰 컨텍스트에 들어가지 않습니다.</translation>
     </message>
 </context>
 <context>
@@ -429,6 +447,33 @@
     </message>
 </context>
 <context>
+    <name>quanta::ui::ChartsView</name>
+    <message>
+        <source>Evaluation &amp;text:</source>
+        <translation>평가 텍스트(&amp;T):</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>퍼플렉서티</translation>
+    </message>
+    <message>
+        <source>Size vs quality</source>
+        <translation>크기 대비 품질</translation>
+    </message>
+    <message>
+        <source>Per window</source>
+        <translation>윈도우별</translation>
+    </message>
+    <message>
+        <source>KL divergence</source>
+        <translation>KL 발산</translation>
+    </message>
+    <message>
+        <source>(unnamed)</source>
+        <translation>(이름 없음)</translation>
+    </message>
+</context>
+<context>
     <name>quanta::ui::ChatController</name>
     <message numerus="yes">
         <source>Prompt: %1 of %2 tokens; %n earlier message(s) left out or summarized by the memory strategy.</source>
@@ -482,6 +527,107 @@
     <message>
         <source>Stop generating this reply</source>
         <translation>이 응답 생성 중지</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::ChunkPerplexityChart</name>
+    <message>
+        <source>These measurements have no per-window perplexities.</source>
+        <translation>이 측정 결과에는 윈도우별 퍼플렉서티가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Window along &quot;%1&quot;</source>
+        <translation>&quot;%1&quot; 내 윈도우 위치</translation>
+    </message>
+    <message>
+        <source>Perplexity (lower is better)</source>
+        <translation>퍼플렉서티 (낮을수록 좋음)</translation>
+    </message>
+    <message>
+        <source>%1, window %2: PPL %3</source>
+        <translation>%1, 윈도우 %2: PPL %3</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::CompareColumn</name>
+    <message>
+        <source>waiting</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <source>● running</source>
+        <translation>● 실행 중</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>중지됨</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>건너뜀</translation>
+    </message>
+    <message>
+        <source>%1 tokens/s · first token %2 ms · %3 memory</source>
+        <translation>%1 토큰/초 · 첫 토큰 %2ms · 메모리 %3</translation>
+    </message>
+    <message>
+        <source>same as the first column</source>
+        <translation>첫 번째 열과 같음</translation>
+    </message>
+    <message>
+        <source>departs at token %1</source>
+        <translation>%1번째 토큰부터 달라짐</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::CompareView</name>
+    <message>
+        <source>Variant %1</source>
+        <translation>변형 %1</translation>
+    </message>
+    <message>
+        <source>Variant %1 (optional)</source>
+        <translation>변형 %1 (선택 사항)</translation>
+    </message>
+    <message>
+        <source>One prompt, answered by every variant</source>
+        <translation>모든 변형이 답할 하나의 프롬프트</translation>
+    </message>
+    <message>
+        <source>Greedy (same answer every time)</source>
+        <translation>그리디 (항상 같은 응답)</translation>
+    </message>
+    <message>
+        <source>Greedy sampling makes every answer deterministic, so the first token where a variant departs from the first column can be shown.</source>
+        <translation>그리디 샘플링은 모든 응답을 결정적으로 만들므로, 각 변형이 첫 번째 열과 처음 달라지는 토큰을 표시할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>실행</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>중지</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(없음)</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Choose at least two variants and type a prompt.</source>
+        <translation>변형을 두 개 이상 선택하고 프롬프트를 입력하세요.</translation>
     </message>
 </context>
 <context>
@@ -650,6 +796,66 @@ Last change: %2
     </message>
 </context>
 <context>
+    <name>quanta::ui::EvaluationChart</name>
+    <message>
+        <source>No measurements yet — quantize a model in the Quantize view with &apos;Measure quality&apos; ticked.</source>
+        <translation>아직 측정 결과가 없습니다 — 양자화 탭에서 &apos;품질 측정&apos;을 선택하고 모델을 양자화하세요.</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1을(를) 저장할 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>PNG로 내보내기…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV로 내보내기…</translation>
+    </message>
+    <message>
+        <source>Export PNG</source>
+        <translation>PNG로 내보내기</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 이미지 (*.png)</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>CSV로 내보내기</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 파일 (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::KldChart</name>
+    <message>
+        <source>No KL-divergence measured for these files — it needs the source model as a reference.</source>
+        <translation>이 파일들에는 측정된 KL 발산이 없습니다 — KL 발산을 측정하려면 원본 모델이 기준으로 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>평균</translation>
+    </message>
+    <message>
+        <source>Quantization (bits per weight, descending)</source>
+        <translation>양자화 (가중치당 비트, 내림차순)</translation>
+    </message>
+    <message>
+        <source>KL-divergence from the reference on &quot;%1&quot; (nats)</source>
+        <translation>&quot;%1&quot;에서 기준 대비 KL 발산 (nats)</translation>
+    </message>
+    <message>
+        <source>%1: KLD mean %2 ± %3, median %4, p10–p90 %5–%6, p99 %7
+Same top token: %8%</source>
+        <translation>%1: KLD 평균 %2 ± %3, 중앙값 %4, p10–p90 %5–%6, p99 %7
+top-1 일치율: %8%</translation>
+    </message>
+</context>
+<context>
     <name>quanta::ui::MessageWidget</name>
     <message>
         <source>System prompt</source>
@@ -740,14 +946,155 @@ Last change: %2
     </message>
 </context>
 <context>
-    <name>quanta::ui::QuantizeJob</name>
+    <name>quanta::ui::ParetoChart</name>
     <message>
-        <source>Quantization to %1 was cancelled; no file was written.</source>
-        <translation>%1(으)로의 양자화가 취소되었습니다. 파일을 쓰지 않았습니다.</translation>
+        <source>Pareto front</source>
+        <translation>파레토 경계</translation>
     </message>
     <message>
-        <source>%1: %2 MiB, %3 bits per weight, %4 s</source>
-        <translation>%1: %2 MiB, 가중치당 %3비트, %4초</translation>
+        <source>Bits per weight (smaller file →)</source>
+        <translation>가중치당 비트 (작은 파일 →)</translation>
+    </message>
+    <message>
+        <source>Perplexity on &quot;%1&quot; (lower is better)</source>
+        <translation>&quot;%1&quot;에 대한 퍼플렉서티 (낮을수록 좋음)</translation>
+    </message>
+    <message>
+        <source>%1: %2 bits/weight, PPL %3 ± %4</source>
+        <translation>%1: 가중치당 %2비트, PPL %3 ± %4</translation>
+    </message>
+    <message>
+        <source>On the Pareto front</source>
+        <translation>파레토 경계 위</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::PerplexityChart</name>
+    <message>
+        <source>Quantization (bits per weight, descending)</source>
+        <translation>양자화 (가중치당 비트, 내림차순)</translation>
+    </message>
+    <message>
+        <source>Perplexity on &quot;%1&quot; (lower is better)</source>
+        <translation>&quot;%1&quot;에 대한 퍼플렉서티 (낮을수록 좋음)</translation>
+    </message>
+    <message>
+        <source>%1: PPL %2 ± %3 (%4 bits/weight)</source>
+        <translation>%1: PPL %2 ± %3 (가중치당 %4비트)</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::QuantizeDialog</name>
+    <message>
+        <source>Quantize %1</source>
+        <translation>%1 양자화</translation>
+    </message>
+    <message>
+        <source>Choose the types to make from %1:</source>
+        <translation>%1에서 만들 유형을 선택하세요:</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>유형</translation>
+    </message>
+    <message>
+        <source>File size</source>
+        <translation>파일 크기</translation>
+    </message>
+    <message>
+        <source>Bits/weight</source>
+        <translation>가중치당 비트</translation>
+    </message>
+    <message>
+        <source>Memory at %1 tokens</source>
+        <translation>%1토큰 기준 메모리</translation>
+    </message>
+    <message>
+        <source>Fits on %1</source>
+        <translation>%1에 적재 가능</translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation>출력 폴더:</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>출력 폴더</translation>
+    </message>
+    <message>
+        <source>Measure quality after quantizing (perplexity and KL-divergence on the evaluation text)</source>
+        <translation>양자화 후 품질 측정 (평가 텍스트에 대한 퍼플렉서티 및 KL 발산)</translation>
+    </message>
+    <message>
+        <source>Quantize</source>
+        <translation>양자화</translation>
+    </message>
+    <message>
+        <source>✓ fits</source>
+        <translation>✓ 가능</translation>
+    </message>
+    <message>
+        <source>✗ does not fit</source>
+        <translation>✗ 불가능</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::QueueView</name>
+    <message>
+        <source>quantizing</source>
+        <translation>양자화 중</translation>
+    </message>
+    <message>
+        <source>%1 · %2 of %3 · about %4 s left</source>
+        <translation>%1 · %3 중 %2 · 약 %4초 남음</translation>
+    </message>
+    <message>
+        <source>measuring quality</source>
+        <translation>품질 측정 중</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>PPL %1 ± %2 (source %3)</source>
+        <translation>PPL %1 ± %2 (원본 %3)</translation>
+    </message>
+    <message>
+        <source>PPL %1 ± %2 (source %3) · mean KLD %4 · top-1 %5%</source>
+        <translation>PPL %1 ± %2 (원본 %3) · 평균 KLD %4 · top-1 %5%</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>Cancelled; no file was written.</source>
+        <translation>취소되었습니다. 파일은 기록되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Chat with it</source>
+        <translation>이 모델과 대화</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>대기 중</translation>
     </message>
 </context>
 <context>
@@ -947,6 +1294,45 @@ Last change: %2
     <message>
         <source>Models folder</source>
         <translation>모델 폴더</translation>
+    </message>
+</context>
+<context>
+    <name>quanta::ui::StudioView</name>
+    <message>
+        <source>Drop a GGUF model here to quantize it</source>
+        <translation>양자화할 GGUF 모델을 여기에 끌어다 놓으세요</translation>
+    </message>
+    <message>
+        <source>Choose model…</source>
+        <translation>모델 선택…</translation>
+    </message>
+    <message>
+        <source>%1 cannot be quantized: %2</source>
+        <translation>%1을(를) 양자화할 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>it is not a GGUF model file.</source>
+        <translation>GGUF 모델 파일이 아닙니다.</translation>
+    </message>
+    <message>
+        <source>the file does not exist.</source>
+        <translation>파일이 없습니다.</translation>
+    </message>
+    <message>
+        <source>the file is damaged or incomplete (%1).</source>
+        <translation>파일이 손상되었거나 불완전합니다 (%1).</translation>
+    </message>
+    <message>
+        <source>Quanta cannot run this model (%1).</source>
+        <translation>Quanta에서 이 모델을 실행할 수 없습니다 (%1).</translation>
+    </message>
+    <message>
+        <source>Choose a model to quantize</source>
+        <translation>양자화할 모델 선택</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 모델 (*.gguf);;모든 파일 (*)</translation>
     </message>
 </context>
 </TS>

@@ -97,6 +97,9 @@ inline constexpr uint32_t kGgmlTypeI8 = 24;
 inline constexpr std::string_view kQuantaFormatVersionKey = "quanta.format_version"; ///< UINT32, = 1
 inline constexpr uint32_t kQuantaFormatVersion = 1;
 inline constexpr std::string_view kQuantaInt8ThresholdKey = "quanta.int8.threshold"; ///< FLOAT32, default 6.0
+/// STRING: the quantize TYPE ("NF4", "INT8") of a file quantize_model wrote in a Quanta format,
+/// which has no general.file_type to say it.
+inline constexpr std::string_view kQuantaQuantizeTypeKey = "quanta.quantize_type";
 
 /// A read-only view of a part (e.g. memory-mapped from a GGUF file).
 struct PartView {

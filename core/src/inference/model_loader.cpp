@@ -211,6 +211,9 @@ std::string Model::chat_template() const {
 }
 
 std::string Model::type_name() const {
+    // NF4/INT8 files have no llama_ftype; the quantizer names their TYPE in its own key.
+    if (const GgufValue* type = m_impl->file->find(kQuantaQuantizeTypeKey); type && type->as_string())
+        return std::string(*type->as_string());
     if (const GgufValue* ft = m_impl->file->find("general.file_type"); ft && ft->as_uint()) {
         if (const char* name = file_type_name(static_cast<uint32_t>(*ft->as_uint()))) {
             std::string s(name);

@@ -246,10 +246,13 @@ Result<void> declare_output(GgufWriter& w, const GgufFile& input, const std::vec
         multi_part |= p.target == Format::NF4 || p.target == Format::INT8;
         int8 |= p.target == Format::INT8;
     }
-    if (multi_part)
+    if (multi_part) {
         w.set(std::string(kQuantaFormatVersionKey), GgufValue::u32(kQuantaFormatVersion));
-    else
+        w.set(std::string(kQuantaQuantizeTypeKey), GgufValue::string(std::string(quantize_type_name(type))));
+    } else {
         w.remove(kQuantaFormatVersionKey);
+        w.remove(kQuantaQuantizeTypeKey);
+    }
     if (int8)
         w.set(std::string(kQuantaInt8ThresholdKey), GgufValue::f32(int8_threshold));
     else

@@ -153,6 +153,15 @@ TEST(QuantizeModel, BytesEqualTheReferenceQuantizer) {
             }
         }
         EXPECT_EQ(checked, expected_parts);
+        // Only the Quanta formats name their TYPE in quanta.quantize_type (the others have
+        // general.file_type, and their files stay byte-identical to llama-quantize's).
+        const GgufValue* named = dst->find(kQuantaQuantizeTypeKey);
+        if (std::string_view(type) == "Q4_K_M") {
+            EXPECT_EQ(named, nullptr);
+        } else {
+            ASSERT_NE(named, nullptr);
+            EXPECT_EQ(*named->as_string(), type);
+        }
     }
 }
 
