@@ -3,6 +3,7 @@
 // greedy columns of the same file agree token for token, every column reports its statistics and
 // the estimator's memory figure, pieces add up to the text, Stop ends the comparison, a missing
 // file fails only its own column; and firstDivergence's edge cases.
+#include "qt_test_util.h"
 #include "compare_runner.h"
 
 #include "quanta/estimate.h"
@@ -40,21 +41,13 @@ private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         SynthModelSpec spec;
-        spec.weight_format = Format::F16;
-        spec.embedding_format = Format::F16;
-        spec.output_format = Format::F16;
         // An output matrix of its own: with tied embeddings a random model, greedy, only repeats
         // the prompt's last token, and quantization could never change an answer.
         spec.tied_output = false;
         m_model = m_dir.filePath(QStringLiteral("tiny-F16.gguf"));
-        auto written = write_synth_model(m_model.toStdString(), spec);
-        QVERIFY2(written.ok(), written.ok() ? "" : written.error().message.c_str());
+        QCOMPARE(quanta::test::writeF16Model(m_model, spec), QString());
         m_quantized = m_dir.filePath(QStringLiteral("tiny-Q4_0.gguf"));
-        QuantizeOptions options;
-        options.type = "Q4_0";
-        options.threads = 2;
-        auto quantized = quantize_model(m_model.toStdString(), m_quantized.toStdString(), options);
-        QVERIFY2(quantized.ok(), quantized.ok() ? "" : quantized.error().message.c_str());
+        QCOMPARE(quanta::test::quantizeFile(m_model, m_quantized, "Q4_0"), QString());
 
         m_runner = new CompareRunner;
         m_runner->moveToThread(&m_thread);

@@ -2,6 +2,7 @@
 // evaluateModel on a tiny synthetic F16 model and its Q8_0 quantization: the PPL is exactly the
 // core's, one value per window, KLD small and top-1 agreement high for Q8_0, zero KLD for the
 // model against itself, the reference's log-probs cached, and the error and cancel paths.
+#include "qt_test_util.h"
 #include "evaluation.h"
 
 #include "quanta/perplexity.h"
@@ -16,53 +17,20 @@
 using namespace quanta;
 using namespace quanta::services;
 
-namespace {
-
-/// About 8 KB of English prose: a few sentences in changing orders, so windows differ.
-QByteArray evaluationText() {
-    const QList<QByteArray> sentences = {
-        "The river ran quietly past the old mill, where nobody had worked for years.",
-        "She opened the window and listened to the rain falling on the tin roof.",
-        "Numbers like 42 and 1987 appear in the ledger next to names nobody remembers.",
-        "A good compiler warns early, and a good engineer reads every warning.",
-        "In the morning the market smelled of bread, oranges and fresh coffee.",
-        "They argued about the map for an hour before deciding to walk north.",
-        "Quantization trades a little accuracy for a much smaller model on disk.",
-        "The library closes at nine, but the reading room stays open until ten.",
-    };
-    QByteArray text;
-    for (int round = 0; text.size() < 8000; ++round) {
-        for (int i = 0; i < sentences.size(); ++i)
-            text += sentences[(i * (round % 7 + 1) + round) % sentences.size()] + (i % 3 == 2 ? "\n" : " ");
-    }
-    return text;
-}
-
-} // namespace
-
 class TestEvaluation : public QObject {
     Q_OBJECT
 
 private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
-        SynthModelSpec spec;
-        spec.weight_format = Format::F16;
-        spec.embedding_format = Format::F16;
-        spec.output_format = Format::F16;
         m_source = m_dir.filePath(QStringLiteral("m-F16.gguf"));
-        auto written = write_synth_model(m_source.toStdString(), spec);
-        QVERIFY2(written.ok(), written.ok() ? "" : written.error().message.c_str());
+        QCOMPARE(quanta::test::writeF16Model(m_source), QString());
         m_q8 = m_dir.filePath(QStringLiteral("m-Q8_0.gguf"));
-        QuantizeOptions options;
-        options.type = "Q8_0";
-        options.threads = 2;
-        auto quantized = quantize_model(m_source.toStdString(), m_q8.toStdString(), options);
-        QVERIFY2(quantized.ok(), quantized.ok() ? "" : quantized.error().message.c_str());
+        QCOMPARE(quanta::test::quantizeFile(m_source, m_q8, "Q8_0"), QString());
         m_text = m_dir.filePath(QStringLiteral("eval.txt"));
         QFile file(m_text);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(evaluationText());
+        file.write(quanta::test::evaluationText());
     }
 
     void q8AgainstF16MatchesTheCore() {

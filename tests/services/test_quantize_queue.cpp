@@ -2,6 +2,7 @@
 // QuantizeQueue with tiny synthetic models: two jobs run in order and both produce loadable,
 // evaluated files; cancelling (queued, at start, mid-way, by destroying the queue) leaves no
 // file and no temporary file; a bad source fails with a message that names it.
+#include "qt_test_util.h"
 #include "quantize_queue.h"
 
 #include "quanta/synth_model.h"
@@ -16,27 +17,6 @@
 using namespace quanta;
 using namespace quanta::services;
 
-namespace {
-
-QByteArray evaluationText() {
-    const QList<QByteArray> sentences = {
-        "The river ran quietly past the old mill, where nobody had worked for years.",
-        "She opened the window and listened to the rain falling on the tin roof.",
-        "Numbers like 42 and 1987 appear in the ledger next to names nobody remembers.",
-        "A good compiler warns early, and a good engineer reads every warning.",
-        "In the morning the market smelled of bread, oranges and fresh coffee.",
-        "They argued about the map for an hour before deciding to walk north.",
-    };
-    QByteArray text;
-    for (int round = 0; text.size() < 7000; ++round) {
-        for (int i = 0; i < sentences.size(); ++i)
-            text += sentences[(i * (round % 5 + 1) + round) % sentences.size()] + (i % 3 == 2 ? "\n" : " ");
-    }
-    return text;
-}
-
-} // namespace
-
 class TestQuantizeQueue : public QObject {
     Q_OBJECT
 
@@ -44,11 +24,8 @@ private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         SynthModelSpec spec;
-        spec.weight_format = Format::F16;
-        spec.embedding_format = Format::F16;
-        spec.output_format = Format::F16;
         m_source = m_dir.filePath(QStringLiteral("m-F16.gguf"));
-        QVERIFY(write_synth_model(m_source.toStdString(), spec).ok());
+        QCOMPARE(quanta::test::writeF16Model(m_source, spec), QString());
         // Big enough that quantizing takes a few hundred milliseconds: room to cancel mid-way.
         spec.n_embd = 512;
         spec.n_ff = 2048;
@@ -56,11 +33,11 @@ private slots:
         spec.n_head = 8;
         spec.n_head_kv = 4;
         m_bigSource = m_dir.filePath(QStringLiteral("big-F16.gguf"));
-        QVERIFY(write_synth_model(m_bigSource.toStdString(), spec).ok());
+        QCOMPARE(quanta::test::writeF16Model(m_bigSource, spec), QString());
         m_text = m_dir.filePath(QStringLiteral("eval.txt"));
         QFile file(m_text);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(evaluationText());
+        file.write(quanta::test::evaluationText());
         QVERIFY(m_out.isValid());
     }
 

@@ -5,6 +5,7 @@
 // conversation again, the estimate panel following type and context, the first-run panel, and
 // the GUI thread's event loop never stalling more than 50 ms while the model replies.
 #include "chat/chat_view.h"
+#include "qt_test_util.h"
 #include "chat_controller.h"
 #include "main_window.h"
 #include "charts/charts_view.h"
@@ -281,20 +282,10 @@ private slots:
         const QString source = m_dir.filePath(QStringLiteral("studio/src-F16.gguf"));
         QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("studio")));
         quanta::SynthModelSpec spec;
-        spec.weight_format = quanta::Format::F16;
         spec.tied_output = false; // a model whose quantizations differ measurably
-        QVERIFY(quanta::write_synth_model(source.toStdString(), spec).ok());
+        QCOMPARE(quanta::test::writeF16Model(source, spec), QString());
         const QString text = m_dir.filePath(QStringLiteral("studio/text.txt"));
-        {
-            QFile f(text);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            const QStringList sentences = {QStringLiteral("The sea was calm that morning. "),
-                                           QStringLiteral("Quantized models trade a little quality for a lot of memory. "),
-                                           QStringLiteral("A small model answers quickly on any computer. "),
-                                           QStringLiteral("Mountains rise above the clouds in the north. ")};
-            for (int i = 0; i < 160; ++i)
-                f.write(sentences.at((i * 7 + i / 3) % sentences.size()).toUtf8());
-        }
+        QVERIFY(quanta::test::writeFile(text, quanta::test::evaluationText()));
 
         QList<quanta::services::EvaluationResult> measured;
         {

@@ -4,6 +4,7 @@
 // prompt, Run button) that fills one column per variant with text and statistics, the identical
 // pair reported as such, the GUI's event loop never stalling while the engine works (a 5 ms timer
 // must keep ticking: no gap over 50 ms), and Stop ending the run with the rest skipped.
+#include "qt_test_util.h"
 #include "compare/compare_view.h"
 
 #include "quanta/quantize.h"
@@ -32,18 +33,10 @@ private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         SynthModelSpec spec;
-        spec.weight_format = Format::F16;
-        spec.embedding_format = Format::F16;
-        spec.output_format = Format::F16;
         m_f16 = m_dir.filePath(QStringLiteral("tiny-F16.gguf"));
-        auto written = write_synth_model(m_f16.toStdString(), spec);
-        QVERIFY2(written.ok(), written.ok() ? "" : written.error().message.c_str());
+        QCOMPARE(quanta::test::writeF16Model(m_f16, spec), QString());
         m_q8 = m_dir.filePath(QStringLiteral("tiny-Q8_0.gguf"));
-        QuantizeOptions options;
-        options.type = "Q8_0";
-        options.threads = 2;
-        auto quantized = quantize_model(m_f16.toStdString(), m_q8.toStdString(), options);
-        QVERIFY2(quantized.ok(), quantized.ok() ? "" : quantized.error().message.c_str());
+        QCOMPARE(quanta::test::quantizeFile(m_f16, m_q8, "Q8_0"), QString());
 
         // Other weights and an output matrix of its own: a tied synthetic model, greedy, only
         // repeats the prompt's last token, whatever its seed, so it would agree with m_f16.
@@ -51,8 +44,7 @@ private slots:
         other.seed = 7;
         other.tied_output = false;
         m_other = m_dir.filePath(QStringLiteral("other-F16.gguf"));
-        written = write_synth_model(m_other.toStdString(), other);
-        QVERIFY2(written.ok(), written.ok() ? "" : written.error().message.c_str());
+        QCOMPARE(quanta::test::writeF16Model(m_other, other), QString());
 
         m_runner = new CompareRunner;
         m_runner->moveToThread(&m_thread);

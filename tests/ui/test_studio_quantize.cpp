@@ -3,6 +3,7 @@
 // predicted sizes are the estimator's; two ticked types are quantized and measured, their files
 // load, and their rows report the quality; a job cancelled as it starts leaves no file; a text
 // file and a truncated GGUF are refused with a message and no dialog.
+#include "qt_test_util.h"
 #include "studio/quantize_dialog.h"
 #include "studio/queue_view.h"
 #include "studio/studio_view.h"
@@ -32,22 +33,6 @@ using namespace quanta::ui;
 
 namespace {
 
-QByteArray evaluationText() {
-    const QList<QByteArray> sentences = {
-        "The river ran quietly past the old mill, where nobody had worked for years.",
-        "She opened the window and listened to the rain falling on the tin roof.",
-        "Numbers like 42 and 1987 appear in the ledger next to names nobody remembers.",
-        "In the morning the market smelled of bread, oranges and fresh coffee.",
-        "They argued about the map for an hour before deciding to walk north.",
-    };
-    QByteArray text;
-    for (int round = 0; text.size() < 7000; ++round) {
-        for (int i = 0; i < sentences.size(); ++i)
-            text += sentences[(i * (round % 4 + 1) + round) % sentences.size()] + (i % 2 ? "\n" : " ");
-    }
-    return text;
-}
-
 void dropFile(QWidget* target, const QString& path) {
     QMimeData mime;
     mime.setUrls({QUrl::fromLocalFile(path)});
@@ -71,16 +56,12 @@ class TestStudioQuantize : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
-        SynthModelSpec spec;
-        spec.weight_format = Format::F16;
-        spec.embedding_format = Format::F16;
-        spec.output_format = Format::F16;
         m_source = m_dir.filePath(QStringLiteral("m-F16.gguf"));
-        QVERIFY(write_synth_model(m_source.toStdString(), spec).ok());
+        QCOMPARE(quanta::test::writeF16Model(m_source), QString());
         m_text = m_dir.filePath(QStringLiteral("eval.txt"));
         QFile text(m_text);
         QVERIFY(text.open(QIODevice::WriteOnly));
-        text.write(evaluationText());
+        text.write(quanta::test::evaluationText());
         backend::BackendOptions options;
         options.cpu_threads = 2;
         m_backends = backend::available_backends(options);
