@@ -17,5 +17,7 @@ const CommandSpec& quantize_command();
 const CommandSpec& perplexity_command();
 const CommandSpec& estimate_command();
 const CommandSpec& history_command();
+const CommandSpec& convert_command();
+const CommandSpec& export_hf_command();
 
 } // namespace quanta::cli

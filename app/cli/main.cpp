@@ -13,11 +13,12 @@ using namespace quanta::cli;
 namespace {
 
 // Adding a command: write cmd_<name>.cpp, declare its accessor in commands.h, list it here.
-const std::array<const CommandSpec*, 11>& commands() {
-    static const std::array<const CommandSpec*, 11> list{
-        &run_command(),   &chat_command(),       &tokenize_command(), &bench_command(),    &inspect_command(),
-        &devices_command(), &synth_command(), &perplexity_command(), &quantize_command(), &estimate_command(),
-        &history_command()};
+const std::array<const CommandSpec*, 13>& commands() {
+    static const std::array<const CommandSpec*, 13> list{
+        &run_command(),      &chat_command(),       &tokenize_command(), &bench_command(),
+        &inspect_command(),  &devices_command(),    &synth_command(),    &perplexity_command(),
+        &quantize_command(), &estimate_command(),   &history_command(),  &convert_command(),
+        &export_hf_command()};
     return list;
 }
 
