@@ -21,10 +21,16 @@ packages=(build-essential cmake ninja-build ccache pkg-config git ca-certificate
 # Evaluation texts for perplexity (scripts/eval-text.sh, docs/quality.md): the Debian FAQ in
 # English and Korean.
 packages+=(debian-faq debian-faq-ko)
+# The Debian package (scripts/package.sh, installer/, the package_install test): dpkg-shlibdeps
+# computes its Depends; man-db checks the man page.
+packages+=(dpkg-dev man-db)
 if [ "$with_ui" = 1 ]; then
     packages+=(qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins
                libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev xvfb xauth
                fonts-nanum) # a Korean font: the Korean UI (and its screenshots) need one
+    # The package's icons are rendered from resources/quanta.svg (rsvg-convert); its desktop
+    # entry and AppStream metainfo are validated by the package_install test.
+    packages+=(librsvg2-bin desktop-file-utils appstream)
 fi
 
 missing=()

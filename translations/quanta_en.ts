@@ -1343,5 +1343,21 @@ Same top token: %8%</source>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation type="unfinished">GGUF models (*.gguf);;All files (*)</translation>
     </message>
+    <message>
+        <source>Using %1, converted before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Converting %1 from the Hugging Face format…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Converting %1 from the Hugging Face format… %2%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be converted: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 </TS>

@@ -1334,5 +1334,21 @@ top-1 일치율: %8%</translation>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 모델 (*.gguf);;모든 파일 (*)</translation>
     </message>
+    <message>
+        <source>Using %1, converted before.</source>
+        <translation>이전에 변환한 %1을(를) 사용합니다.</translation>
+    </message>
+    <message>
+        <source>Converting %1 from the Hugging Face format…</source>
+        <translation>%1을(를) Hugging Face 형식에서 변환하는 중…</translation>
+    </message>
+    <message>
+        <source>Converting %1 from the Hugging Face format… %2%</source>
+        <translation>%1을(를) Hugging Face 형식에서 변환하는 중… %2%</translation>
+    </message>
+    <message>
+        <source>%1 cannot be converted: %2</source>
+        <translation>%1을(를) 변환할 수 없습니다: %2</translation>
+    </message>
 </context>
 </TS>

@@ -33,6 +33,8 @@ int main(int argc, char* argv[]) {
     QApplication::setApplicationName(QStringLiteral("Quanta"));
     QApplication::setOrganizationName(QStringLiteral("Quanta"));
     QApplication::setApplicationVersion(QStringLiteral(QUANTA_VERSION));
+    // The installed desktop entry (installer/): lets the desktop match the window to its icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.quanta.Quanta"));
     // The PNG is a raster of quanta.svg: Qt draws SVG only with the optional qt6-svg plugin.
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/quanta.png")));
 

@@ -11,6 +11,7 @@
 #include "panels/format_bytes.h"
 
 #include "quanta/estimate.h"
+#include "quanta/hf_export.h"
 #include "quanta/synth_model.h"
 
 #include <QCheckBox>
@@ -188,6 +189,33 @@ private slots:
         view.requestQuantize(truncated);
         QTRY_VERIFY(view.errorText().contains(QStringLiteral("truncated-F16.gguf")));
         QVERIFY(!view.currentDialog());
+    }
+
+    // Issue 10 in the GUI: a Hugging Face folder dropped like a GGUF file is converted to F16
+    // next to it, then the quantize dialog opens on the converted file; a folder that is not a
+    // model gets a message.
+    void dropAHuggingFaceFolder() {
+        const QString folder = m_dir.filePath(QStringLiteral("tiny-hf"));
+        auto exported = export_hf_model(QFile::encodeName(m_source).toStdString(), QFile::encodeName(folder).toStdString());
+        QVERIFY2(exported.ok(), exported.ok() ? "" : exported.error().message.c_str());
+        QuantizeQueue queue;
+        StudioView view(&queue, m_device->info());
+        QSignalSpy converted(&view, &StudioView::folderConverted);
+        QSignalSpy opened(&view, &StudioView::dialogOpened);
+        dropFile(&view, folder);
+        QVERIFY2(opened.wait(30000), qPrintable(view.errorText()));
+        const QString gguf = m_dir.filePath(QStringLiteral("tiny-hf-F16.gguf"));
+        QCOMPARE(converted.size(), 1);
+        QCOMPARE(converted.first().first().toString(), gguf);
+        QCOMPARE(view.currentDialog()->sourcePath(), gguf);
+        QVERIFY(GgufFile::open(QFile::encodeName(gguf).toStdString()).ok());
+        view.currentDialog()->reject();
+
+        const QString notAModel = m_dir.filePath(QStringLiteral("photos"));
+        QVERIFY(QDir().mkpath(notAModel));
+        dropFile(&view, notAModel);
+        QTRY_VERIFY(view.errorText().contains(QStringLiteral("photos")));
+        QCOMPARE(opened.size(), 1);
     }
 
 private:

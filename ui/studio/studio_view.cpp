@@ -6,6 +6,7 @@
 
 #include "quanta/estimate.h"
 #include "quanta/gguf.h"
+#include "quanta/hf_import.h"
 
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -16,6 +17,7 @@
 #include <QFutureWatcher>
 #include <QLabel>
 #include <QMimeData>
+#include <QPromise>
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -57,7 +59,12 @@ StudioView::StudioView(services::QuantizeQueue* queue, const backend::DeviceInfo
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
     m_error->hide();
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("studioStatus"));
+    m_status->setWordWrap(true);
+    m_status->hide();
     layout->addWidget(m_error);
+    layout->addWidget(m_status);
 
     m_queueView = new QueueView(this);
     m_queueView->setQueue(queue);
@@ -82,6 +89,10 @@ void StudioView::setEvaluation(const QString& textPath, const QString& textName,
 QString StudioView::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
 
 void StudioView::requestQuantize(const QString& path, const QStringList& preselected) {
+    if (QFileInfo(path).isDir()) {
+        convertFolder(path, preselected);
+        return;
+    }
     const int serial = ++m_requestSerial;
     m_error->hide();
     auto* watcher = new QFutureWatcher<QString>(this);
@@ -113,6 +124,54 @@ void StudioView::requestQuantize(const QString& path, const QStringList& presele
             return QString::fromStdString(estimate.error().message);
         }
         return {};
+    }));
+}
+
+// A Hugging Face folder becomes NAME-F16.gguf next to it (on the pool, with progress), then goes
+// the way of a dropped GGUF file. An existing NAME-F16.gguf is used as it is.
+void StudioView::convertFolder(const QString& folder, const QStringList& preselected) {
+    const int serial = ++m_requestSerial;
+    m_error->hide();
+    const QFileInfo info(folder);
+    const QString target = info.absolutePath() + QLatin1Char('/') + info.fileName() + QStringLiteral("-F16.gguf");
+    if (QFileInfo::exists(target)) {
+        m_status->setText(tr("Using %1, converted before.").arg(QFileInfo(target).fileName()));
+        m_status->show();
+        requestQuantize(target, preselected);
+        return;
+    }
+    m_status->setText(tr("Converting %1 from the Hugging Face format…").arg(info.fileName()));
+    m_status->show();
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcherBase::progressValueChanged, this, [this, watcher, name = info.fileName()](int percent) {
+        Q_UNUSED(watcher);
+        m_status->setText(tr("Converting %1 from the Hugging Face format… %2%").arg(name).arg(percent));
+    });
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, serial, folder, target, preselected] {
+        watcher->deleteLater();
+        if (serial != m_requestSerial)
+            return;
+        m_status->hide();
+        const QString problem = watcher->result();
+        if (!problem.isEmpty()) {
+            showError(tr("%1 cannot be converted: %2").arg(QFileInfo(folder).fileName(), problem));
+            return;
+        }
+        emit folderConverted(target);
+        requestQuantize(target, preselected);
+    });
+    watcher->setFuture(QtConcurrent::run([folder, target](QPromise<QString>& promise) {
+        promise.setProgressRange(0, 100);
+        HfConvertOptions options;
+        options.type = "F16";
+        options.on_progress = [&promise](const HfConvertProgress& p) {
+            if (p.bytes_total > 0)
+                promise.setProgressValue(static_cast<int>(100 * p.bytes_done / p.bytes_total));
+            return !promise.isCanceled();
+        };
+        auto converted = convert_hf_model(QFile::encodeName(folder).toStdString(),
+                                          QFile::encodeName(target).toStdString(), options);
+        promise.addResult(converted ? QString() : QString::fromStdString(converted.error().message));
     }));
 }
 

@@ -44,7 +44,8 @@ public:
     /// Threads per job; <= 0: all.
     void setThreads(int threads) { m_threads = threads; }
 
-    /// Check `path` and open the QuantizeDialog for it (non-modal), or show why it cannot be
+    /// Check `path` (a GGUF file, or a Hugging Face model folder, which is converted to F16 GGUF
+    /// next to it first) and open the QuantizeDialog for it (non-modal), or show why it cannot be
     /// quantized in the "studioError" label. `preselected`: types ticked when the dialog opens
     /// (the model bar's "Quantize to TYPE…").
     void requestQuantize(const QString& path, const QStringList& preselected = {});
@@ -56,6 +57,8 @@ public:
 signals:
     void chatRequested(const QString& path);
     void dialogOpened(quanta::ui::QuantizeDialog* dialog);
+    /// A dropped Hugging Face folder was converted to this F16 GGUF (the dialog opens on it).
+    void folderConverted(const QString& gguf);
     /// A job finished with its quality measured: the variant's result and the source's.
     void evaluationFinished(const quanta::services::EvaluationResult& result,
                             const quanta::services::EvaluationResult& source);
@@ -67,6 +70,7 @@ protected:
 private:
     void showError(const QString& message);
     void openDialog(const QString& path, const QStringList& preselected);
+    void convertFolder(const QString& folder, const QStringList& preselected);
     void chooseModel();
 
     services::QuantizeQueue* m_queue;
@@ -76,6 +80,7 @@ private:
     int m_threads = 0;
     int m_requestSerial = 0; ///< the latest requestQuantize; older checks' answers are dropped
     QLabel* m_error = nullptr;
+    QLabel* m_status = nullptr; ///< the conversion of a dropped folder
     QueueView* m_queueView = nullptr;
     QPointer<QuantizeDialog> m_dialog;
 };
