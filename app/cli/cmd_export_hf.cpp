@@ -83,8 +83,8 @@ const CommandSpec& export_hf_command() {
         .summary = "Export a GGUF model as a Hugging Face folder (safetensors + config + tokenizer)",
         .positional_usage = "MODEL.gguf OUT_DIR",
         .description =
-            "Writes OUT_DIR with model.safetensors (every weight dequantized to F16 or BF16, under Hugging\n"
-            "Face names, llama Q/K rows un-permuted), config.json, generation_config.json, tokenizer.json and\n"
+            "Writes OUT_DIR with model.safetensors (every weight dequantized to F16 or BF16, norms and biases\n"
+            "in F32, under Hugging Face names, llama Q/K rows un-permuted), config.json, generation_config.json, tokenizer.json and\n"
             "tokenizer_config.json. llama and qwen2 models with a byte-level BPE tokenizer. The folder is\n"
             "written atomically; an existing non-empty OUT_DIR is refused unless --force replaces it.",
         .options = {{"--dtype", "F16|BF16", "Weight type of model.safetensors (default F16)"},

@@ -4,7 +4,8 @@
 //
 // export_hf_model() writes a folder holding
 //   model.safetensors        every weight dequantized from its GGUF format (any format of
-//                            formats.def, NF4 and INT8 included) to F16 or BF16, under Hugging
+//                            formats.def, NF4 and INT8 included) to F16 or BF16 (F32 tensors,
+//                            the norms and biases, stay F32 so the round trip is exact), under Hugging
 //                            Face names (model.layers.N.self_attn.q_proj.weight, ...), shapes in
 //                            PyTorch order [rows, cols]. llama Q/K rows are un-permuted (the
 //                            inverse of FORMATS.md §5), so converting back reproduces the GGUF.

@@ -2,6 +2,8 @@
 // Test helpers for test_hf_export: a temporary folder and a minimal safetensors/JSON reader.
 #pragma once
 
+#include "test_temp_dir.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -17,33 +19,10 @@
 
 namespace quanta::test {
 
-class HfTempDir {
+/// The export tests' temporary folder (tests/core/test_temp_dir.h).
+class HfTempDir : public TempDir {
 public:
-    HfTempDir() {
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        std::string leaf = "quanta_hfe_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-                           std::to_string(::getpid());
-        std::replace(leaf.begin(), leaf.end(), '/', '_');
-        m_path = std::filesystem::temp_directory_path() / leaf;
-        std::filesystem::remove_all(m_path);
-        std::filesystem::create_directories(m_path);
-    }
-    ~HfTempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(m_path, ec);
-    }
-    const std::filesystem::path& path() const { return m_path; }
-    std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
-    std::vector<std::string> entries() const {
-        std::vector<std::string> out;
-        for (const auto& e : std::filesystem::directory_iterator(m_path))
-            out.push_back(e.path().filename().string());
-        std::sort(out.begin(), out.end());
-        return out;
-    }
-
-private:
-    std::filesystem::path m_path;
+    HfTempDir() : TempDir("quanta_hfe") {}
 };
 
 inline std::string read_text(const std::filesystem::path& path) {

@@ -6,6 +6,7 @@
 
 #include "quanta/format.h"
 #include "quanta/gguf.h"
+#include "test_temp_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -157,36 +158,5 @@ inline double nmse(const std::vector<float>& x, const std::vector<float>& y) {
     return den > 0 ? num / den : num;
 }
 
-/// A fresh, empty directory per test, removed at the end.
-class TempDir {
-public:
-    TempDir() {
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        std::string leaf = "quanta_quantize_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-                           std::to_string(::getpid());
-        for (char& c : leaf)
-            if (c == '/')
-                c = '_';
-        m_path = std::filesystem::temp_directory_path() / leaf;
-        std::filesystem::remove_all(m_path);
-        std::filesystem::create_directories(m_path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(m_path, ec);
-    }
-    const std::filesystem::path& path() const { return m_path; }
-    std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
-    std::vector<std::string> entries() const {
-        std::vector<std::string> out;
-        for (const auto& e : std::filesystem::directory_iterator(m_path))
-            out.push_back(e.path().filename().string());
-        std::sort(out.begin(), out.end());
-        return out;
-    }
-
-private:
-    std::filesystem::path m_path;
-};
 
 } // namespace quanta::test
