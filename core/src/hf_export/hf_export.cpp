@@ -207,11 +207,11 @@ Result<void> write_tensor(SafetensorsWriter& w, const Source& s, Format out_form
                 std::memcpy(dst, s.info->data + static_cast<size_t>(src) * rb, static_cast<size_t>(cols) * 2);
                 continue;
             }
-            const float* x = all.data() + src * cols;
-            if (!whole) {
+            const float* x = row.data();
+            if (whole)
+                x = all.data() + src * cols;
+            else
                 dequantize_row(s.format, s.info->data + static_cast<size_t>(src) * rb, row.data(), cols);
-                x = row.data();
-            }
             for (int64_t c = 0; c < cols; ++c)
                 dst[c] = out_format == Format::BF16 ? f32_to_bf16(x[c]) : f32_to_fp16(x[c]);
         }
