@@ -1304,6 +1304,18 @@ Same top token: %8%</source>
         <source>Models folder</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>No limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Longest &amp;reply:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A reply stops after this many tokens; with no limit it ends when the model stops or the context is full.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>quanta::ui::StudioView</name>

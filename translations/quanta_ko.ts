@@ -1295,6 +1295,18 @@ top-1 일치율: %8%</translation>
         <source>Models folder</source>
         <translation>모델 폴더</translation>
     </message>
+    <message>
+        <source>No limit</source>
+        <translation>제한 없음</translation>
+    </message>
+    <message>
+        <source>Longest &amp;reply:</source>
+        <translation>최대 응답 길이(&amp;R):</translation>
+    </message>
+    <message>
+        <source>A reply stops after this many tokens; with no limit it ends when the model stops or the context is full.</source>
+        <translation>응답은 이 토큰 수에서 멈춥니다. 제한이 없으면 모델이 멈추거나 컨텍스트가 가득 찰 때 끝납니다.</translation>
+    </message>
 </context>
 <context>
     <name>quanta::ui::StudioView</name>

@@ -229,6 +229,7 @@ void ChatController::startReply() {
 
     services::ReplyOptions options;
     options.sampling = m_settings->sampling;
+    options.n_predict = m_settings->max_reply_tokens > 0 ? m_settings->max_reply_tokens : -1;
     if (options.sampling.seed == 0) // the setting's "random": a new draw per reply
         options.sampling.seed = QRandomGenerator::global()->generate64() | 1;
     auto strategy = parse_memory_strategy(m_memoryStrategy.toStdString());

@@ -50,6 +50,7 @@ AppSettings AppSettings::load(QSettings& s) {
     s.endGroup();
     a.n_ctx = read_number<int64_t>(s, QStringLiteral("context"), a.n_ctx, 16, int64_t{1} << 20);
     a.threads = read_number(s, QStringLiteral("threads"), a.threads, 0, 1024);
+    a.max_reply_tokens = read_number<int64_t>(s, QStringLiteral("max_reply_tokens"), a.max_reply_tokens, 0, int64_t{1} << 20);
     a.system_prompt = s.value(QStringLiteral("system_prompt")).toString();
     const QString memory = s.value(QStringLiteral("memory_strategy"), a.memory_strategy).toString();
     if (parse_memory_strategy(memory.toStdString()).ok())
@@ -82,6 +83,7 @@ void AppSettings::save(QSettings& s) const {
     s.endGroup();
     s.setValue(QStringLiteral("context"), static_cast<qlonglong>(n_ctx));
     s.setValue(QStringLiteral("threads"), threads);
+    s.setValue(QStringLiteral("max_reply_tokens"), static_cast<qlonglong>(max_reply_tokens));
     s.setValue(QStringLiteral("system_prompt"), system_prompt);
     s.setValue(QStringLiteral("memory_strategy"), memory_strategy);
     s.setValue(QStringLiteral("language"), language);
@@ -104,7 +106,7 @@ bool AppSettings::operator==(const AppSettings& o) const {
     const auto& a = sampling;
     const auto& b = o.sampling;
     return a.temperature == b.temperature && a.top_p == b.top_p && a.top_k == b.top_k && a.min_p == b.min_p &&
-           a.repeat_penalty == b.repeat_penalty && a.seed == b.seed && n_ctx == o.n_ctx && threads == o.threads &&
+           a.repeat_penalty == b.repeat_penalty && a.seed == b.seed && n_ctx == o.n_ctx && threads == o.threads && max_reply_tokens == o.max_reply_tokens &&
            system_prompt == o.system_prompt && memory_strategy == o.memory_strategy && language == o.language &&
            theme == o.theme && models_folder == o.models_folder && recent_models == o.recent_models &&
            last_model == o.last_model && device == o.device;

@@ -23,6 +23,7 @@ namespace quanta::services {
 struct AppSettings {
     SamplerParams sampling = default_sampling();
     int64_t n_ctx = 4096;                  ///< KV cache positions of a chat session
+    int64_t max_reply_tokens = 0;          ///< longest reply; 0: until the model stops or the context is full
     int threads = 0;                       ///< CPU threads; 0: all
     QString system_prompt;                 ///< "" : none
     QString memory_strategy = QStringLiteral("buffer"); ///< quanta-cli syntax (quanta/memory.h)

@@ -22,6 +22,7 @@ private slots:
         QCOMPARE(s.sampling.seed, uint64_t{0}); // random per reply
         QCOMPARE(s.sampling.temperature, 0.8f);
         QCOMPARE(s.n_ctx, int64_t{4096});
+        QCOMPARE(s.max_reply_tokens, int64_t{0}); // no limit
         QCOMPARE(s.memory_strategy, QStringLiteral("buffer"));
     }
 
@@ -35,6 +36,7 @@ private slots:
         s.sampling.seed = 1234;
         s.n_ctx = 2048;
         s.threads = 3;
+        s.max_reply_tokens = 256;
         s.system_prompt = QStringLiteral("너는 친절한 도우미야.\nTwo lines.");
         s.memory_strategy = QStringLiteral("summary-buffer:1024");
         s.language = QStringLiteral("ko");

@@ -32,6 +32,7 @@ private:
         s.sampling.seed = 1234567890123ULL; // beyond a 32-bit int
         s.n_ctx = 8192;
         s.threads = 4;
+        s.max_reply_tokens = 512;
         s.system_prompt = QStringLiteral("You are terse.");
         s.memory_strategy = QStringLiteral("window:3");
         s.language = QStringLiteral("ko");
@@ -71,6 +72,7 @@ private slots:
         QCOMPARE(child<QDoubleSpinBox>(dialog, "seed")->value(), 1234567890123.0);
         QCOMPARE(child<QSpinBox>(dialog, "contextLength")->value(), 8192);
         QCOMPARE(child<QSpinBox>(dialog, "threads")->value(), 4);
+        QCOMPARE(child<QSpinBox>(dialog, "maxReplyTokens")->value(), 512);
         QCOMPARE(child<QLineEdit>(dialog, "modelsFolder")->text(), QStringLiteral("/data/models"));
         QCOMPARE(child<QPlainTextEdit>(dialog, "systemPrompt")->toPlainText(), QStringLiteral("You are terse."));
         QCOMPARE(child<QComboBox>(dialog, "memoryStrategy")->currentData().toString(), QStringLiteral("window"));
@@ -93,6 +95,7 @@ private slots:
         child<QDoubleSpinBox>(dialog, "seed")->setValue(42);
         child<QSpinBox>(dialog, "contextLength")->setValue(2048);
         child<QSpinBox>(dialog, "threads")->setValue(2);
+        child<QSpinBox>(dialog, "maxReplyTokens")->setValue(128);
         child<QLineEdit>(dialog, "modelsFolder")->setText(QStringLiteral("/srv/gguf"));
         child<QPlainTextEdit>(dialog, "systemPrompt")->setPlainText(QStringLiteral("Answer in French."));
         setMemory(dialog, QStringLiteral("tokens"), 512);
@@ -110,6 +113,7 @@ private slots:
         QCOMPARE(s.sampling.seed, uint64_t(42));
         QCOMPARE(s.n_ctx, int64_t(2048));
         QCOMPARE(s.threads, 2);
+        QCOMPARE(s.max_reply_tokens, int64_t{128});
         QCOMPARE(s.models_folder, QStringLiteral("/srv/gguf"));
         QCOMPARE(s.system_prompt, QStringLiteral("Answer in French."));
         QCOMPARE(s.memory_strategy, QStringLiteral("tokens:512"));

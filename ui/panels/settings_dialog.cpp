@@ -145,6 +145,13 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, QWidget* parent)
     model->addRow(helpLabel(tr("How much of the conversation the model sees at once. Longer contexts need more "
                                "memory."),
                             QStringLiteral("contextLengthHelp")));
+    m_maxReplyTokens = intSpin(QStringLiteral("maxReplyTokens"), 0, 1 << 20, 64);
+    m_maxReplyTokens->setSpecialValueText(tr("No limit"));
+    m_maxReplyTokens->setSuffix(tr(" tokens"));
+    model->addRow(tr("Longest &reply:"), m_maxReplyTokens);
+    model->addRow(helpLabel(tr("A reply stops after this many tokens; with no limit it ends when the model "
+                               "stops or the context is full."),
+                            QStringLiteral("maxReplyTokensHelp")));
     m_threads = intSpin(QStringLiteral("threads"), 0, 1024, 1);
     m_threads->setSpecialValueText(tr("All cores"));
     model->addRow(tr("&Threads:"), m_threads);
@@ -222,6 +229,7 @@ void SettingsDialog::showSettings(const AppSettings& s) {
     m_seed->setValue(static_cast<double>(s.sampling.seed));
     m_contextLength->setValue(static_cast<int>(std::min<int64_t>(s.n_ctx, m_contextLength->maximum())));
     m_threads->setValue(s.threads);
+    m_maxReplyTokens->setValue(static_cast<int>(std::min<int64_t>(s.max_reply_tokens, m_maxReplyTokens->maximum())));
     m_modelsFolder->setText(QDir::toNativeSeparators(s.models_folder));
     m_systemPrompt->setPlainText(s.system_prompt);
 
@@ -253,6 +261,7 @@ AppSettings SettingsDialog::settings() const {
     s.sampling.seed = static_cast<uint64_t>(std::llround(m_seed->value()));
     s.n_ctx = m_contextLength->value();
     s.threads = m_threads->value();
+    s.max_reply_tokens = m_maxReplyTokens->value();
     s.models_folder = QDir::fromNativeSeparators(m_modelsFolder->text().trimmed());
     s.system_prompt = m_systemPrompt->toPlainText();
 

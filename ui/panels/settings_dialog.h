@@ -48,6 +48,7 @@ private:
     QDoubleSpinBox* m_seed = nullptr; ///< a double spin box: seeds go up to 2^53, beyond int
     QSpinBox* m_contextLength = nullptr;
     QSpinBox* m_threads = nullptr;
+    QSpinBox* m_maxReplyTokens = nullptr;
     QLineEdit* m_modelsFolder = nullptr;
     QPlainTextEdit* m_systemPrompt = nullptr;
     QComboBox* m_memoryStrategy = nullptr;
