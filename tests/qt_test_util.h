@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: MIT
-// Helpers shared by the Qt tests of tests/services and tests/ui: deterministic evaluation text
-// and tiny synthetic models (with their quantizations) written into a test's temporary folder.
+// Helpers shared by the Qt tests of tests/services and tests/ui: deterministic evaluation text,
+// tiny synthetic models (with their quantizations) written into a test's temporary folder, and
+// the GUI thread's heartbeat.
 #pragma once
 
 #include "quanta/quantize.h"
 #include "quanta/synth_model.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QList>
 #include <QString>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace quanta::test {
 
@@ -57,5 +62,29 @@ inline QString quantizeFile(const QString& source, const QString& target, const 
                                     options);
     return quantized ? QString() : QString::fromStdString(quantized.error().message);
 }
+
+/// The event loop's heartbeat: a 5 ms timer on the thread that creates it, and the longest gap
+/// between its ticks (how long that thread's event loop stalled) until stop().
+class Heartbeat {
+public:
+    Heartbeat() {
+        m_clock.start();
+        m_timer.setInterval(5);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            const qint64 now = m_clock.elapsed();
+            m_longest = std::max(m_longest, now - m_last);
+            m_last = now;
+        });
+        m_timer.start();
+    }
+    void stop() { m_timer.stop(); }
+    qint64 longestGap() const { return m_longest; }
+
+private:
+    QElapsedTimer m_clock;
+    QTimer m_timer;
+    qint64 m_last = 0;
+    qint64 m_longest = 0;
+};
 
 } // namespace quanta::test

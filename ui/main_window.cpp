@@ -71,6 +71,7 @@ ModelLoadResult readSummary(const QString& path) {
         return result;
     }
     result.summary = std::move(*summary);
+    result.type = QString::fromStdString(quanta::model_type_name(*file));
     return result;
 }
 
@@ -81,14 +82,6 @@ QString droppedFilePath(const QMimeData* mime) {
         return {};
     const QUrl url = mime->urls().constFirst();
     return url.isLocalFile() ? url.toLocalFile() : QString();
-}
-
-// "MOSTLY_Q4_K_M" -> "Q4_K_M": the name users know from file names.
-QString shortTypeName(const std::string& fileTypeName) {
-    QString name = QString::fromStdString(fileTypeName);
-    if (name.startsWith(QLatin1String("MOSTLY_")))
-        name.remove(0, 7);
-    return name;
 }
 
 QList<quanta::backend::DeviceInfo> listDevices() {
@@ -105,7 +98,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
     setWindowTitle(QStringLiteral("Quanta"));
     setAcceptDrops(true);
     resize(1360, 820);
-    m_settings = AppSettings::load(*openSettings());
+    m_settings = AppSettings::load(*quanta::services::open_settings(m_options.settingsFile));
     createMenus();
     createWorkers();
 
@@ -191,13 +184,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
     m_studioHost->applySettings(m_settings);
     connect(m_studioHost, &quanta::ui::StudioHost::modelWritten, this, [this](const QString& target, const QString& source) {
         // Listed among the recent models (they may be outside the models folder), not opened.
-        for (const QString& path : {source, target}) {
-            m_settings.recent_models.removeAll(path);
-            m_settings.recent_models.prepend(path);
-        }
-        while (m_settings.recent_models.size() > AppSettings::kMaxRecent)
-            m_settings.recent_models.removeLast();
-        m_settings.save(*openSettings());
+        m_settings.add_recent(source);
+        m_settings.add_recent(target);
+        m_settings.save(*quanta::services::open_settings(m_options.settingsFile));
         m_modelBar->setRecentModels(m_settings.recent_models);
         rescanModels();
     });
@@ -235,12 +224,6 @@ MainWindow::~MainWindow() {
     m_storeThread.quit();
     m_engineThread.wait();
     m_storeThread.wait();
-}
-
-std::unique_ptr<QSettings> MainWindow::openSettings() const {
-    if (m_options.settingsFile.isEmpty())
-        return std::make_unique<QSettings>();
-    return std::make_unique<QSettings>(m_options.settingsFile, QSettings::IniFormat);
 }
 
 void MainWindow::createWorkers() {
@@ -449,12 +432,12 @@ void MainWindow::onSummaryRead(QFutureWatcher<ModelLoadResult>* watcher, quint64
         return;
     }
     m_modelPath = result.path;
-    m_modelType = shortTypeName(result.summary->file_type_name);
+    m_modelType = result.type;
     m_details->showSummary(result.path, *result.summary);
     m_estimate->setModelFile(result.path);
     m_modelBar->setCurrentModel(result.path);
     m_settings.remember_model(result.path);
-    m_settings.save(*openSettings());
+    m_settings.save(*quanta::services::open_settings(m_options.settingsFile));
     m_modelBar->setRecentModels(m_settings.recent_models);
     setWindowTitle(tr("%1 – Quanta").arg(QFileInfo(result.path).fileName()));
     emit modelInspected(result.path);
@@ -494,7 +477,7 @@ void MainWindow::applySettings(const AppSettings& settings) {
     if (settings.theme != m_settings.theme)
         quanta::ui::applyTheme(settings.theme);
     m_settings = settings;
-    m_settings.save(*openSettings());
+    m_settings.save(*quanta::services::open_settings(m_options.settingsFile));
     m_estimate->setContext(m_settings.n_ctx);
     showDeviceInEstimate();
     m_studioHost->applySettings(m_settings);
@@ -511,16 +494,14 @@ void MainWindow::applySettings(const AppSettings& settings) {
 
 // The settings' device, or the first one when it is gone (a GPU removed since the last run).
 void MainWindow::showDeviceInEstimate() {
+    if (m_devices.isEmpty())
+        return;
+    const quanta::backend::DeviceInfo* chosen = &m_devices.constFirst();
     for (const auto& device : std::as_const(m_devices))
-        if (QString::fromStdString(device.name) == m_settings.device) {
-            m_estimate->setDevice(device);
-            m_studioHost->setDevice(device);
-            return;
-        }
-    if (!m_devices.isEmpty()) {
-        m_estimate->setDevice(m_devices.constFirst());
-        m_studioHost->setDevice(m_devices.constFirst());
-    }
+        if (QString::fromStdString(device.name) == m_settings.device)
+            chosen = &device;
+    m_estimate->setDevice(*chosen);
+    m_studioHost->setDevice(*chosen);
 }
 
 void MainWindow::quantizeTo(const QString& source, const QStringList& types) {

@@ -19,7 +19,6 @@
 
 class QLabel;
 class QProgressBar;
-class QSettings;
 class QSplitter;
 class QStackedWidget;
 class QTabWidget;
@@ -42,6 +41,7 @@ class StudioHost;
 struct ModelLoadResult {
     QString path;
     std::optional<quanta::ModelSummary> summary;
+    QString type; ///< quanta::model_type_name, e.g. "Q4_K_M"
     QString error;
 };
 
@@ -115,7 +115,6 @@ private:
     void showError(const QString& message);
     void clearError();
     void updatePages();
-    std::unique_ptr<QSettings> openSettings() const;
 
     MainWindowOptions m_options;
     quanta::services::AppSettings m_settings;

@@ -79,13 +79,8 @@ int main(int argc, char* argv[]) {
     options.databasePath = parser.value(database);
     options.evaluationCachePath = parser.value(evaluations);
     options.openLastModel = parser.positionalArguments().isEmpty() && !parser.isSet(tour) && !parser.isSet(screenshot);
-    quanta::services::AppSettings settings;
-    {
-        std::unique_ptr<QSettings> qs = options.settingsFile.isEmpty()
-                                            ? std::make_unique<QSettings>()
-                                            : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
-        settings = quanta::services::AppSettings::load(*qs);
-    }
+    const quanta::services::AppSettings settings =
+        quanta::services::AppSettings::load(*quanta::services::open_settings(options.settingsFile));
     const QLocale locale = uiLocale(parser.isSet(language) ? parser.value(language) : settings.language);
     QLocale::setDefault(locale);
     quanta::ui::applyTheme(settings.theme);

@@ -94,12 +94,22 @@ void AppSettings::save(QSettings& s) const {
     s.setValue(QStringLiteral("device"), device);
 }
 
-void AppSettings::remember_model(const QString& path) {
+void AppSettings::add_recent(const QString& path) {
     recent_models.removeAll(path);
     recent_models.prepend(path);
     while (recent_models.size() > kMaxRecent)
         recent_models.removeLast();
+}
+
+void AppSettings::remember_model(const QString& path) {
+    add_recent(path);
     last_model = path;
+}
+
+std::unique_ptr<QSettings> open_settings(const QString& file) {
+    if (file.isEmpty())
+        return std::make_unique<QSettings>();
+    return std::make_unique<QSettings>(file, QSettings::IniFormat);
 }
 
 bool AppSettings::operator==(const AppSettings& o) const {

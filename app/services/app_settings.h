@@ -16,6 +16,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
+
 class QSettings;
 
 namespace quanta::services {
@@ -42,9 +44,15 @@ struct AppSettings {
     static AppSettings load(QSettings& settings);
     void save(QSettings& settings) const;
     /// Puts `path` first in recent_models (moving it if present) and trims the list.
+    void add_recent(const QString& path);
+    /// add_recent(path), and `path` is the model to reopen at the next start.
     void remember_model(const QString& path);
 
     bool operator==(const AppSettings& other) const;
 };
+
+/// Where settings are kept: `file` as an INI file (tests, screenshots, --settings), or the
+/// platform's place when `file` is empty.
+std::unique_ptr<QSettings> open_settings(const QString& file);
 
 } // namespace quanta::services

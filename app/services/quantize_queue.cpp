@@ -58,14 +58,7 @@ void describeSource(const QString& path, EvaluationResult& result) {
     auto file = GgufFile::open(nativePath(path));
     if (!file)
         return;
-    if (auto summary = summarize_model(*file); summary) {
-        QString type = QString::fromStdString(summary->file_type_name);
-        if (type.startsWith(QLatin1String("MOSTLY_")))
-            type.remove(0, 7);
-        if ((type.isEmpty() || type == QLatin1String("GUESSED")) && !summary->formats.empty())
-            type = QString::fromStdString(summary->formats.front().format);
-        result.type = type;
-    }
+    result.type = QString::fromStdString(model_type_name(*file));
     if (auto estimate = estimate_memory(*file, std::nullopt); estimate)
         result.bitsPerWeight = estimate->bits_per_weight();
 }

@@ -3,6 +3,7 @@
 // whose chunks add up to the reply, Stop mid-reply, and the GUI thread's event loop never
 // stalling while the engine runs (a 5 ms timer must keep ticking: no gap over 50 ms).
 #include "engine_worker.h"
+#include "qt_test_util.h"
 
 #include "quanta/synth_model.h"
 
@@ -64,18 +65,7 @@ private slots:
             ++chunks;
         });
         // The GUI thread's heartbeat: the longest gap between ticks while the engine works.
-        qint64 longest_gap = 0;
-        QElapsedTimer clock;
-        clock.start();
-        qint64 last = 0;
-        QTimer heartbeat;
-        heartbeat.setInterval(5);
-        connect(&heartbeat, &QTimer::timeout, this, [&] {
-            const qint64 now = clock.elapsed();
-            longest_gap = std::max(longest_gap, now - last);
-            last = now;
-        });
-        heartbeat.start();
+        quanta::test::Heartbeat heartbeat;
 
         QSignalSpy finished(m_worker, &EngineWorker::replyFinished);
         ReplyOptions options;
@@ -86,6 +76,7 @@ private slots:
         });
         QVERIFY(finished.size() > 0 || finished.wait(60000));
         heartbeat.stop();
+        const qint64 longest_gap = heartbeat.longestGap();
         disconnect(c);
         const QList<QVariant> args = finished.first();
         QCOMPARE(streamed, args.at(0).toString());   // the chunks are the reply, in order

@@ -6,6 +6,7 @@
 // the GUI thread's event loop never stalling more than 50 ms while the model replies.
 #include "chat/chat_view.h"
 #include "qt_test_util.h"
+#include "widget_test_util.h"
 #include "chat_controller.h"
 #include "main_window.h"
 #include "charts/charts_view.h"
@@ -43,28 +44,6 @@ using quanta::ui::ChatView;
 using quanta::ui::ConversationSidebar;
 
 namespace {
-
-// The longest gap between ticks of a 5 ms timer on the GUI thread while it runs.
-class Heartbeat {
-public:
-    Heartbeat() {
-        m_clock.start();
-        m_timer.setInterval(5);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.elapsed();
-            m_longest = std::max(m_longest, now - m_last);
-            m_last = now;
-        });
-        m_timer.start();
-    }
-    qint64 longestGap() const { return m_longest; }
-
-private:
-    QElapsedTimer m_clock;
-    QTimer m_timer;
-    qint64 m_last = 0;
-    qint64 m_longest = 0;
-};
 
 void typeAndSend(ChatView* view, const QString& text) {
     auto* composer = view->findChild<QPlainTextEdit*>(QStringLiteral("composer"));
@@ -151,7 +130,7 @@ private slots:
             ChatView* view = window.chatView();
 
             // Send with Enter; the reply streams in chunks while the GUI keeps ticking.
-            Heartbeat heartbeat;
+            quanta::test::Heartbeat heartbeat;
             int chunksSeen = 0;
             QString lastSeen;
             QTimer poll;
@@ -295,13 +274,7 @@ private slots:
             studio->setEvaluation(text, QStringLiteral("en"), 128, 4);
             QSignalSpy opened(studio, &quanta::ui::StudioView::dialogOpened);
             QSignalSpy evaluated(studio, &quanta::ui::StudioView::evaluationFinished);
-            QMimeData mime;
-            mime.setUrls({QUrl::fromLocalFile(source)});
-            QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-            QCoreApplication::sendEvent(&window, &enter);
-            QVERIFY(enter.isAccepted());
-            QDropEvent drop(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-            QCoreApplication::sendEvent(&window, &drop);
+            QVERIFY(quanta::test::dropFile(&window, source));
             QVERIFY2(opened.wait(10000), qPrintable(studio->errorText()));
             quanta::ui::QuantizeDialog* dialog = studio->currentDialog();
             QTRY_VERIFY_WITH_TIMEOUT(dialog->hasPredictions(), 20000);

@@ -90,18 +90,7 @@ private slots:
         QTest::keyClicks(view.findChild<QPlainTextEdit*>(QStringLiteral("comparePrompt")),
                          QStringLiteral("Why is the sky blue?"));
 
-        qint64 longest_gap = 0;
-        QElapsedTimer clock;
-        clock.start();
-        qint64 last = 0;
-        QTimer heartbeat;
-        heartbeat.setInterval(5);
-        connect(&heartbeat, &QTimer::timeout, this, [&] {
-            const qint64 now = clock.elapsed();
-            longest_gap = std::max(longest_gap, now - last);
-            last = now;
-        });
-        heartbeat.start();
+        quanta::test::Heartbeat heartbeat;
 
         QSignalSpy finished(&view, &CompareView::comparisonFinished);
         auto* run = view.findChild<QPushButton*>(QStringLiteral("compareRun"));
@@ -111,6 +100,7 @@ private slots:
         QVERIFY(!run->isEnabled());
         QVERIFY(finished.wait(60000));
         heartbeat.stop();
+        const qint64 longest_gap = heartbeat.longestGap();
         QVERIFY(!view.isRunning());
 
         QCOMPARE(view.columnCount(), 2);

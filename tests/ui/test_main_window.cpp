@@ -6,6 +6,7 @@
 #include "studio/quantize_dialog.h"
 #include "studio/studio_view.h"
 #include "studio_host.h"
+#include "widget_test_util.h"
 
 #include "quanta/gguf.h"
 #include "quanta/synth_model.h"
@@ -215,27 +216,15 @@ void TestMainWindow::dropGoesToTheQuantizeTab() {
     MainWindow window(isolatedOptions());
     window.show();
     QVERIFY(window.acceptDrops());
-    auto drop = [&window](const QString& path) {
-        QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(path)});
-        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        enter.ignore();
-        QCoreApplication::sendEvent(&window, &enter);
-        if (!enter.isAccepted())
-            return false;
-        QDropEvent event(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(&window, &event);
-        return true;
-    };
     auto* studio = window.studio()->studioView();
     QSignalSpy opened(studio, &quanta::ui::StudioView::dialogOpened);
-    QVERIFY(drop(model));
+    QVERIFY(quanta::test::dropFile(&window, model));
     QCOMPARE(window.modeTabs()->currentWidget(), studio);
     QVERIFY(opened.wait(10000));
     QCOMPARE(studio->currentDialog()->sourcePath(), model);
     studio->currentDialog()->reject();
 
-    QVERIFY(drop(notes));
+    QVERIFY(quanta::test::dropFile(&window, notes));
     QTRY_VERIFY(!studio->errorText().isEmpty());
     QVERIFY2(studio->errorText().contains(QStringLiteral("notes.txt")), qPrintable(studio->errorText()));
     QCOMPARE(opened.size(), 1); // no dialog for the text file

@@ -4,6 +4,7 @@
 // load, and their rows report the quality; a job cancelled as it starts leaves no file; a text
 // file and a truncated GGUF are refused with a message and no dialog.
 #include "qt_test_util.h"
+#include "widget_test_util.h"
 #include "studio/quantize_dialog.h"
 #include "studio/queue_view.h"
 #include "studio/studio_view.h"
@@ -33,16 +34,6 @@ using namespace quanta::services;
 using namespace quanta::ui;
 
 namespace {
-
-void dropFile(QWidget* target, const QString& path) {
-    QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(path)});
-    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(target, &enter);
-    QVERIFY(enter.isAccepted());
-    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(target, &drop);
-}
 
 QTreeWidgetItem* rowOf(QTreeWidget* tree, const QString& type) {
     const auto found = tree->findItems(type, Qt::MatchExactly, QuantizeDialog::TypeColumn);
@@ -76,7 +67,7 @@ private slots:
         QSignalSpy finished(&queue, &QuantizeQueue::jobFinished);
         QSignalSpy failed(&queue, &QuantizeQueue::jobFailed);
         QSignalSpy measured(&view, &StudioView::evaluationFinished);
-        dropFile(&view, m_source);
+        QVERIFY(quanta::test::dropFile(&view, m_source));
         QTRY_VERIFY(view.currentDialog());
         QuantizeDialog* dialog = view.currentDialog();
         QTRY_VERIFY_WITH_TIMEOUT(dialog->hasPredictions(), 20000);
@@ -149,7 +140,7 @@ private slots:
         });
         QSignalSpy cancelled(&queue, &QuantizeQueue::jobCancelled);
         QSignalSpy finished(&queue, &QuantizeQueue::jobFinished);
-        dropFile(&view, m_source);
+        QVERIFY(quanta::test::dropFile(&view, m_source));
         QTRY_VERIFY(view.currentDialog());
         QuantizeDialog* dialog = view.currentDialog();
         dialog->findChild<QLineEdit*>(QStringLiteral("outputFolder"))->setText(out.path());
@@ -173,7 +164,7 @@ private slots:
     void refusesWhatIsNotAModel() {
         QuantizeQueue queue;
         StudioView view(&queue, m_device->info());
-        dropFile(&view, m_text);
+        QVERIFY(quanta::test::dropFile(&view, m_text));
         QTRY_VERIFY(!view.errorText().isEmpty());
         QVERIFY2(view.errorText().contains(QStringLiteral("eval.txt")), qPrintable(view.errorText()));
         QVERIFY(!view.findChild<QLabel*>(QStringLiteral("studioError"))->isHidden());
@@ -202,7 +193,7 @@ private slots:
         StudioView view(&queue, m_device->info());
         QSignalSpy converted(&view, &StudioView::folderConverted);
         QSignalSpy opened(&view, &StudioView::dialogOpened);
-        dropFile(&view, folder);
+        QVERIFY(quanta::test::dropFile(&view, folder));
         QVERIFY2(opened.wait(30000), qPrintable(view.errorText()));
         const QString gguf = m_dir.filePath(QStringLiteral("tiny-hf-F16.gguf"));
         QCOMPARE(converted.size(), 1);
@@ -213,7 +204,7 @@ private slots:
 
         const QString notAModel = m_dir.filePath(QStringLiteral("photos"));
         QVERIFY(QDir().mkpath(notAModel));
-        dropFile(&view, notAModel);
+        QVERIFY(quanta::test::dropFile(&view, notAModel));
         QTRY_VERIFY(view.errorText().contains(QStringLiteral("photos")));
         QCOMPARE(opened.size(), 1);
     }

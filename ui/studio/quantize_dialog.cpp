@@ -44,7 +44,7 @@ struct QuantizeDialog::Prediction {
 };
 
 struct QuantizeDialog::Predictions {
-    QString sourceType; ///< as the file says ("F16"); "" when unknown
+    QString sourceType; ///< quanta::model_type_name ("F16"); "" when the file cannot be read
     QList<Prediction> rows;
 };
 
@@ -115,12 +115,8 @@ QuantizeDialog::QuantizeDialog(const QString& sourcePath, const backend::DeviceI
     m_watcher->setFuture(QtConcurrent::run([path = sourcePath, types = this->types(), device] {
         Predictions predictions;
         auto file = GgufFile::open(QFile::encodeName(path).toStdString());
-        if (file) {
-            if (auto summary = summarize_model(*file); summary) {
-                predictions.sourceType = QString::fromStdString(summary->file_type_name);
-                predictions.sourceType.remove(QStringLiteral("MOSTLY_"));
-            }
-        }
+        if (file)
+            predictions.sourceType = QString::fromStdString(model_type_name(*file));
         for (const QString& type : types) {
             Prediction p;
             p.type = type;

@@ -143,8 +143,7 @@ void StudioView::convertFolder(const QString& folder, const QStringList& presele
     m_status->setText(tr("Converting %1 from the Hugging Face format…").arg(info.fileName()));
     m_status->show();
     auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcherBase::progressValueChanged, this, [this, watcher, name = info.fileName()](int percent) {
-        Q_UNUSED(watcher);
+    connect(watcher, &QFutureWatcherBase::progressValueChanged, this, [this, name = info.fileName()](int percent) {
         m_status->setText(tr("Converting %1 from the Hugging Face format… %2%").arg(name).arg(percent));
     });
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, serial, folder, target, preselected] {

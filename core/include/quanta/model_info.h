@@ -90,6 +90,11 @@ struct ModelSummary {
 /// key the summary reads has the wrong type (the message names the key).
 Result<ModelSummary> summarize_model(const GgufFile& file);
 
+/// The quantization level users know a file by ("Q4_K_M", "NF4", "F16"): quanta.quantize_type
+/// when the quantizer wrote one (NF4/INT8), else general.file_type without "MOSTLY_", else the
+/// format holding most weight bytes; "unknown" when none of these can be read.
+std::string model_type_name(const GgufFile& file);
+
 /// Name of a general.file_type value ("MOSTLY_Q4_K_M"), or nullptr if unknown.
 const char* file_type_name(uint32_t file_type);
 

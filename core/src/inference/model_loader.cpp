@@ -211,23 +211,7 @@ std::string Model::chat_template() const {
 }
 
 std::string Model::type_name() const {
-    // NF4/INT8 files have no llama_ftype; the quantizer names their TYPE in its own key.
-    if (const GgufValue* type = m_impl->file->find(kQuantaQuantizeTypeKey); type && type->as_string())
-        return std::string(*type->as_string());
-    if (const GgufValue* ft = m_impl->file->find("general.file_type"); ft && ft->as_uint()) {
-        if (const char* name = file_type_name(static_cast<uint32_t>(*ft->as_uint()))) {
-            std::string s(name);
-            if (s.rfind("MOSTLY_", 0) == 0)
-                s.erase(0, 7);
-            if (s != "GUESSED")
-                return s;
-        }
-    }
-    // No (known) file type: name the format holding most weight bytes.
-    auto summary = summarize_model(*m_impl->file);
-    if (summary.ok() && !summary->formats.empty())
-        return summary->formats.front().format;
-    return "unknown";
+    return model_type_name(*m_impl->file);
 }
 
 } // namespace quanta

@@ -3,6 +3,7 @@
 // planned format per tensor, dequantizes within each format's max_nmse of the source, carries
 // the right metadata and is byte-identical to the single-threaded reference quantizer; cancel,
 // overwrite refusal and bad inputs leave no output behind.
+#include "quanta/model_info.h"
 #include "quanta/quantize.h"
 #include "quantize_test_util.h"
 
@@ -162,6 +163,7 @@ TEST(QuantizeModel, BytesEqualTheReferenceQuantizer) {
             ASSERT_NE(named, nullptr);
             EXPECT_EQ(*named->as_string(), type);
         }
+        EXPECT_EQ(model_type_name(*dst), type); // what the app and the charts call the file
     }
 }
 
