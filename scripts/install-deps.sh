@@ -21,6 +21,9 @@ packages=(build-essential cmake ninja-build ccache pkg-config git ca-certificate
 # Evaluation texts for perplexity (scripts/eval-text.sh, docs/quality.md): the Debian FAQ in
 # English and Korean.
 packages+=(debian-faq debian-faq-ko)
+# The Vulkan backend: headers and loader, the shader compiler, Mesa's llvmpipe (a CPU Vulkan device
+# the backend's tests run on) and the Khronos validation layer the tests run with.
+packages+=(libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers)
 # The Debian package (scripts/package.sh, installer/, the package_install test): dpkg-shlibdeps
 # computes its Depends; man-db checks the man page.
 packages+=(dpkg-dev man-db)

@@ -12,7 +12,8 @@ std::vector<OptionSpec> engine_options() {
     return {
         {"--model", "FILE", "GGUF model to load", "-m"},
         {"--threads", "N", "CPU threads (default: all hardware threads)", "-t"},
-        {"--backend", "NAME", "Device to run on (see 'quanta-cli devices'; default: cpu)"},
+        {"--backend", "NAME", "Backend or device to run on: cpu, vulkan, vulkan1... (see 'quanta-cli devices'; default: cpu)"},
+        {"--device", "N", "Device N of the backend (default 0)"},
         {"--int8-threshold", "X", "LLM.int8() outlier threshold for INT8 models; 0 is off (default: the file's, 6.0)"},
         {"--ctx-size", "N", "Context size in tokens (default: min(trained context, 4096))", "-c"},
     };
@@ -45,13 +46,18 @@ Result<Engine> load_engine(const ParsedArgs& args, bool quiet) {
 
     Engine engine;
     engine.backends = backend::available_backends(backend_options);
-    const std::string wanted = args.value("--backend").value_or("cpu");
+    QUANTA_TRY_ASSIGN(auto device_index, args.int_value("--device", 0, 1024));
+    std::string wanted = args.value("--backend").value_or("cpu");
     std::string known;
     for (auto& b : engine.backends) {
-        for (backend::Device* d : b->devices()) {
-            const std::string name = d->info().name;
-            known += (known.empty() ? "" : ", ") + name;
-            if (name == wanted || (b->name() == wanted && engine.device == nullptr))
+        const auto devices = b->devices();
+        if (b->name() == wanted) // a backend name picks its device N (--device, default 0)
+            wanted = static_cast<size_t>(device_index.value_or(0)) < devices.size()
+                         ? devices[static_cast<size_t>(device_index.value_or(0))]->info().name
+                         : wanted + std::to_string(device_index.value_or(0));
+        for (backend::Device* d : devices) {
+            known += (known.empty() ? "" : ", ") + d->info().name;
+            if (d->info().name == wanted)
                 engine.device = d;
         }
     }
@@ -63,16 +69,29 @@ Result<Engine> load_engine(const ParsedArgs& args, bool quiet) {
     QUANTA_TRY_ASSIGN(auto threshold, args.float_value("--int8-threshold", 0.0, 1e30));
     if (threshold)
         load_options.int8_threshold = static_cast<float>(*threshold);
-    QUANTA_TRY_ASSIGN(engine.model, Model::load(*model_path, *engine.device, load_options));
+    auto model = Model::load(*model_path, *engine.device, load_options);
+    const bool gpu = engine.device->info().kind != backend::DeviceKind::Cpu;
+    if (!model.ok() && gpu &&
+        (model.error().code == ErrorCode::Unsupported || model.error().code == ErrorCode::OutOfMemory)) {
+        // What the GPU cannot run (a tensor over its buffer limit, a format it lacks) runs on the CPU.
+        std::fprintf(stderr, "quanta-cli: %s cannot run this model (%s); running it on the CPU\n",
+                     engine.device->info().name.c_str(), model.error().message.c_str());
+        engine.device = engine.backends.front()->devices().front();
+        model = Model::load(*model_path, *engine.device, load_options);
+    }
+    QUANTA_TRY_ASSIGN(engine.model, std::move(model));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!quiet) {
         const ModelConfig& c = engine.model->config();
         const backend::DeviceInfo info = engine.device->info();
-        std::fprintf(stderr, "quanta-cli: loaded %s (%s %s, %lld layers, %s) on %s (%d threads) in %.2f s\n",
+        const std::string where = info.kind == backend::DeviceKind::Cpu
+                                      ? info.name + " (" + std::to_string(info.threads) + " threads)"
+                                      : info.name + " (" + info.description + ")";
+        std::fprintf(stderr, "quanta-cli: loaded %s (%s %s, %lld layers, %s) on %s in %.2f s\n",
                      printable(model_path->c_str()).c_str(), c.architecture.c_str(),
                      engine.model->type_name().c_str(), static_cast<long long>(c.n_layer),
                      printable(std::to_string(engine.model->weight_bytes() >> 20) + " MiB").c_str(),
-                     info.name.c_str(), info.threads, seconds);
+                     printable(where.c_str()).c_str(), seconds);
     }
     return engine;
 }

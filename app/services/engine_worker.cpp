@@ -72,6 +72,15 @@ void EngineWorker::loadModel(const QString& path, const EngineLoadOptions& optio
         return !m_cancel.cancelled();
     };
     auto model = Model::load(path.toStdString(), *device, load_options);
+    QString fallback_note;
+    if (!model && device->info().kind != backend::DeviceKind::Cpu && !m_cancel.cancelled() &&
+        (model.error().code == ErrorCode::Unsupported || model.error().code == ErrorCode::OutOfMemory)) {
+        // What the GPU cannot run (a tensor over its buffer limit, a format it lacks) runs on the CPU.
+        fallback_note = tr("%1 cannot run this model (%2); it runs on the CPU. ")
+                            .arg(QString::fromStdString(device->info().name), qstring(model.error().message));
+        device = m_backends.front()->devices().front();
+        model = Model::load(path.toStdString(), *device, load_options);
+    }
     if (!model) {
         emit loadFailed(qstring(model.error().message));
         return;
@@ -97,10 +106,10 @@ void EngineWorker::loadModel(const QString& path, const EngineLoadOptions& optio
     m_template.emplace(std::move(*tmpl));
     m_counter.emplace(std::move(*counter));
     m_session = std::move(*session);
-    emit modelLoaded(tr("%1 (%2, %3 layers, context %4)")
-                         .arg(QString::fromStdString(path.toStdString()), qstring(m_model->type_name()))
-                         .arg(m_model->config().n_layer)
-                         .arg(m_session->n_ctx()));
+    emit modelLoaded(fallback_note + tr("%1 (%2, %3 layers, context %4)")
+                                         .arg(QString::fromStdString(path.toStdString()), qstring(m_model->type_name()))
+                                         .arg(m_model->config().n_layer)
+                                         .arg(m_session->n_ctx()));
 }
 
 void EngineWorker::reply(const std::vector<ChatMessage>& conversation, const ReplyOptions& options) {

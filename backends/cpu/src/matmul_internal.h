@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <bit>
+#include <cmath>
 #include <cstring>
 
 namespace quanta::cpu::detail {
@@ -82,6 +84,33 @@ extern const float kNf4Values[16];
 /// Scale of NF4 block `b` (global block index): map[qabsmax[b]] * nested_absmax[b/256] + offset.
 inline float nf4_block_scale(const Weight& w, int64_t b) {
     return w.nf4_nested_map[w.nf4_absmax[b]] * w.nf4_nested_absmax[b / 256] + w.nf4_nested_offset;
+}
+
+/// exp(x) by the steps of exp_ps (simd_avx2.h) on one value: a Cody-Waite reduction and a degree-6
+/// polynomial, but every product and sum rounded on its own (this file is compiled without FMA
+/// contraction). The scalar kernels and the SIMD tails use it; the Vulkan shaders compute the same
+/// steps (common.glsl's exp_poly, `precise`), which lets a GPU backend match the CPU's scalar
+/// kernels bit for bit; a driver's fused multiply-add is not reliably there to match.
+inline float exp_poly(float x) {
+    if (x > 88.7f)
+        return __builtin_inff();
+    if (x < -87.3f)
+        return 0.0f;
+    const float n = std::nearbyint(x * 1.44269504089f);
+    float r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    const int ni = static_cast<int>(n);
+    const int n1 = ni >> 1, n2 = ni - n1;
+    const float s1 = std::bit_cast<float>(static_cast<uint32_t>(n1 + 127) << 23);
+    const float s2 = std::bit_cast<float>(static_cast<uint32_t>(n2 + 127) << 23);
+    return (p * s1) * s2;
 }
 
 /// Softmax of one row in place (ops.cpp; shared with attention).

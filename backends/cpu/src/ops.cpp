@@ -78,7 +78,7 @@ QUANTA_TARGET_AVX2 void silu_mul_avx2(const float* g, const float* u, int64_t n,
         _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_div_ps(gv, _mm256_add_ps(one, e)), _mm256_loadu_ps(u + i)));
     }
     for (; i < n; ++i)
-        out[i] = g[i] / (1.0f + std::exp(-g[i])) * u[i];
+        out[i] = g[i] / (1.0f + exp_poly(-g[i])) * u[i];
 }
 
 QUANTA_TARGET_AVX2 void add_avx2(const float* a, const float* b, int64_t n, float* out) {
@@ -111,7 +111,7 @@ QUANTA_TARGET_AVX2 float exp_sum_avx2(float* x, int64_t n, float max) {
     }
     float s = hsum_ps(acc);
     for (; i < n; ++i) {
-        x[i] = std::exp(x[i] - max);
+        x[i] = exp_poly(x[i] - max);
         s += x[i];
     }
     return s;
@@ -120,7 +120,7 @@ QUANTA_TARGET_AVX2 float exp_sum_avx2(float* x, int64_t n, float max) {
 float exp_sum_scalar(float* x, int64_t n, float max) {
     float s = 0.0f;
     for (int64_t i = 0; i < n; ++i) {
-        x[i] = std::exp(x[i] - max);
+        x[i] = exp_poly(x[i] - max);
         s += x[i];
     }
     return s;
@@ -244,7 +244,7 @@ void silu_mul(Context& ctx, const float* gate, const float* up, int64_t n, float
             silu_mul_avx2(gate + i0, up + i0, i1 - i0, out + i0);
         } else {
             for (int64_t i = i0; i < i1; ++i)
-                out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+                out[i] = gate[i] / (1.0f + exp_poly(-gate[i])) * up[i];
         }
     });
 }

@@ -160,6 +160,7 @@ public:
 
 struct BackendOptions {
     int cpu_threads = 0; ///< <= 0: all hardware threads
+    bool gpu = true;     ///< false: the CPU only (no GPU driver is even loaded)
 };
 
 /// The backends compiled into this build that found at least one device (CPU always). Defined in
