@@ -377,6 +377,10 @@
         <source>The model does not fit in the memory of %1: it needs %2 MiB, %3 MiB are free. Choose a smaller quantization level or a shorter context.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 cannot run this model (%2); it runs on the CPU. </source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>quanta::services::StoreWorker</name>

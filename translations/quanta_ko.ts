@@ -340,10 +340,6 @@
         <translation>사용할 수 있는 연산 장치가 없습니다.</translation>
     </message>
     <message>
-        <source>%1 cannot run this model (%2); it runs on the CPU. </source>
-        <translation>%1에서는 이 모델을 실행할 수 없어(%2) CPU에서 실행합니다. </translation>
-    </message>
-    <message>
         <source>The model does not fit in the memory of %1: it needs %2 MiB, %3 MiB are free.</source>
         <translation>모델이 %1의 메모리에 들어가지 않습니다: %2 MiB가 필요하지만 여유 메모리는 %3 MiB입니다.</translation>
     </message>
@@ -377,6 +373,10 @@
     <message>
         <source>The model does not fit in the memory of %1: it needs %2 MiB, %3 MiB are free. Choose a smaller quantization level or a shorter context.</source>
         <translation>모델이 %1의 메모리에 들어가지 않습니다: %2 MiB가 필요하지만 여유 메모리는 %3 MiB입니다. 더 작은 양자화 수준이나 더 짧은 컨텍스트를 고르세요.</translation>
+    </message>
+    <message>
+        <source>%1 cannot run this model (%2); it runs on the CPU. </source>
+        <translation>%1에서는 이 모델을 실행할 수 없어(%2) CPU에서 실행합니다. </translation>
     </message>
 </context>
 <context>
